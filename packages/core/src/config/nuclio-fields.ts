@@ -1,0 +1,40 @@
+/**
+ * Nuclio `spec` fields Nucleon reads and acts on. Anything else under `spec` is either a
+ * known Nuclio field that is not supported yet (warned, listed below) or unknown (warned).
+ */
+export const SUPPORTED_SPEC_FIELDS = new Set([
+  'description', 'handler', 'runtime', 'env', 'triggers', 'resources', 'minReplicas', 'maxReplicas',
+  'replicas', 'scaleToZero', 'eventTimeout', 'build', 'readinessTimeoutSeconds', 'image',
+]);
+
+/** Nuclio fields accepted for compatibility but not acted on yet; each warns at load. */
+export const UNSUPPORTED_SPEC_FIELDS = new Set([
+  'volumes', 'dataBindings', 'loggerSinks', 'platform', 'serviceType', 'targetCPU', 'securityContext',
+  'affinity', 'nodeSelector', 'nodeName', 'tolerations', 'priorityClassName', 'preemptionPolicy',
+  'runRegistry', 'imageHash', 'version', 'alias', 'publish', 'disable', 'avatar', 'runtimeAttributes',
+  'serviceAccount', 'podSecurityContext', 'imagePullSecrets', 'autoScaleMetrics', 'customScalingMetricSpecs',
+  'waitReadinessTimeoutBeforeFailure', 'disableDefaultHTTPTrigger', 'sidecars', 'initContainers',
+  'dealerURI', 'imagePullPolicy', 'minAvailable', 'ports', 'defaultHTTPIngressHostTemplate',
+]);
+
+export const SUPPORTED_TRIGGER_FIELDS = new Set([
+  'kind', 'numWorkers', 'maxWorkers', 'workerAvailabilityTimeoutMilliseconds', 'explicitAckMode',
+  'attributes', 'disable', 'url', 'annotations', 'name', 'class',
+]);
+
+export const UNSUPPORTED_TRIGGER_FIELDS = new Set([
+  'workerAllocatorName', 'workerTerminationTimeout', 'mode', 'password', 'username', 'secret',
+  'maxWorkerInstanceRestarts', 'batch',
+]);
+
+export const SUPPORTED_BUILD_FIELDS = new Set(['commands', 'baseImage', 'path', 'noCache', 'registry', 'image']);
+export const UNSUPPORTED_BUILD_FIELDS = new Set([
+  'functionSourceCode', 'onbuildImage', 'runtimeAttributes', 'codeEntryType', 'codeEntryAttributes',
+  'dependencies', 'addedObjectPaths', 'offline', 'timestamp', 'flags', 'mode', 'functionConfigPath',
+  'tempDir', 'builderServiceAccount', 'secret', 'dockerfile', 'imageName', 'readinessTimeoutSeconds',
+]);
+
+export const DEFAULT_EVENT_TIMEOUT = '60s';
+export const DEFAULT_WORKER_AVAILABILITY_TIMEOUT_MS = 10_000;
+export const DEFAULT_READINESS_TIMEOUT_SECONDS = 60;
+export const SUPPORTED_API_VERSIONS = ['nuclio.io/v1', 'nuclio.io/v1beta1'] as const;

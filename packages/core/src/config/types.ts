@@ -1,0 +1,89 @@
+/**
+ * Nuclio's `function.yaml`, as Nucleon reads it. Field names are Nuclio's so an existing
+ * function deploys unchanged. `validateFunctionConfig` produces this shape with defaults.
+ */
+export interface FunctionConfig {
+  apiVersion: string;
+  kind: 'NuclioFunction';
+  metadata: FunctionMetadata;
+  spec: FunctionSpec;
+}
+
+export interface FunctionMetadata {
+  name: string;
+  namespace?: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+export interface EnvVar {
+  name: string;
+  value: string;
+}
+
+export interface TriggerConfig {
+  /** `http`, `kafka-cluster`, ... or the npm package name of a third-party trigger. */
+  kind: string;
+  /** Worker pool size; when absent the trigger plugin's default applies (1 for HTTP). */
+  numWorkers?: number;
+  /** How long an event waits for a free worker before it is refused (HTTP: 503). */
+  workerAvailabilityTimeoutMilliseconds: number;
+  /** Nuclio's explicit-ack mode for stream triggers: `disable` | `enable` | `explicitOnly`. */
+  explicitAckMode?: 'disable' | 'enable' | 'explicitOnly';
+  /** Trigger-specific settings, validated against the plugin's attribute schema. */
+  attributes: Record<string, unknown>;
+  disable?: boolean;
+  url?: string;
+  annotations?: Record<string, string>;
+}
+
+/** Kubernetes-style resource quantities; `nvidia.com/gpu` asks for GPUs. */
+export interface ResourceList {
+  cpu?: string;
+  memory?: string;
+  'nvidia.com/gpu'?: number;
+  [resource: string]: string | number | undefined;
+}
+
+export interface Resources {
+  limits: ResourceList;
+  requests: ResourceList;
+}
+
+export interface BuildSpec {
+  commands: string[];
+  baseImage?: string;
+  path?: string;
+  noCache?: boolean;
+  registry?: string;
+  image?: string;
+  [field: string]: unknown;
+}
+
+export interface ScaleToZeroSpec {
+  scaleResources?: Array<{ metricName?: string; windowSize?: string; threshold?: number }>;
+  [field: string]: unknown;
+}
+
+export interface FunctionSpec {
+  description?: string;
+  /** `file:export` (Node: `main:handler` is `handler` exported by main.js/.mjs/.cjs/.ts). */
+  handler: string;
+  /** `nodejs`, `typescript`, `python:3.11`, ... */
+  runtime: string;
+  env: EnvVar[];
+  triggers: Record<string, TriggerConfig>;
+  resources: Resources;
+  minReplicas?: number;
+  maxReplicas?: number;
+  replicas?: number;
+  scaleToZero?: ScaleToZeroSpec;
+  /** Go-style duration (`30s`, `1m`); a handler running longer is answered with a timeout. */
+  eventTimeout: string;
+  /** `eventTimeout` in milliseconds, derived at validation. */
+  eventTimeoutMs: number;
+  /** How long a platform waits for the function to become ready. */
+  readinessTimeoutSeconds: number;
+  build: BuildSpec;
+  image?: string;
+}

@@ -1,0 +1,290 @@
+import { createError, ErrorCodes, formatProblems, type ConfigProblem } from '../errors.js';
+import { parseDuration } from './duration.js';
+import {
+  DEFAULT_EVENT_TIMEOUT, DEFAULT_READINESS_TIMEOUT_SECONDS, DEFAULT_WORKER_AVAILABILITY_TIMEOUT_MS,
+  SUPPORTED_API_VERSIONS, SUPPORTED_BUILD_FIELDS, SUPPORTED_SPEC_FIELDS, SUPPORTED_TRIGGER_FIELDS,
+  UNSUPPORTED_BUILD_FIELDS, UNSUPPORTED_SPEC_FIELDS, UNSUPPORTED_TRIGGER_FIELDS,
+} from './nuclio-fields.js';
+import { describeType, isPlainObject, ProblemCollector } from './problems.js';
+import { isCpuQuantity, isMemoryQuantity } from './quantity.js';
+import type { BuildSpec, EnvVar, FunctionConfig, ResourceList, Resources, TriggerConfig } from './types.js';
+
+export interface ValidateOptions {
+  /** Name used when `metadata.name` is absent (the CLI passes the directory or file name). */
+  defaultName?: string;
+  /** Where the configuration came from, for messages. */
+  source?: string;
+}
+
+export interface ValidatedConfig {
+  config: FunctionConfig;
+  /** Unknown or not-yet-supported fields: reported, never silently dropped. */
+  warnings: ConfigProblem[];
+}
+
+const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const ACK_MODES = ['disable', 'enable', 'explicitOnly'] as const;
+
+/**
+ * Validates a parsed `function.yaml` (Nuclio format), reporting every problem at once with
+ * its path in one NUCLEON_ERR_INVALID_CONFIG error. Returns a frozen config with defaults.
+ */
+export function validateFunctionConfig(raw: unknown, options: ValidateOptions = {}): ValidatedConfig {
+  const p = new ProblemCollector();
+  const root = isPlainObject(raw) ? raw : {};
+  if (!isPlainObject(raw)) p.error('(root)', `expected a mapping with metadata and spec, got ${describeType(raw)}`);
+
+  const apiVersion = root.apiVersion ?? 'nuclio.io/v1';
+  if (typeof apiVersion !== 'string' || !(SUPPORTED_API_VERSIONS as readonly string[]).includes(apiVersion)) {
+    p.error('apiVersion', `unsupported apiVersion ${JSON.stringify(apiVersion)}; expected one of ${SUPPORTED_API_VERSIONS.join(', ')}`);
+  }
+  if (root.kind !== undefined && root.kind !== 'NuclioFunction') {
+    p.error('kind', `expected "NuclioFunction", got ${describeType(root.kind)}`);
+  }
+  for (const key of Object.keys(root)) {
+    if (!['apiVersion', 'kind', 'metadata', 'spec', 'status'].includes(key)) p.warn(key, 'unknown top-level field, ignored');
+  }
+
+  const metadata = readMetadata(root.metadata, options.defaultName, p);
+  const specRaw = root.spec ?? {};
+  if (!isPlainObject(specRaw)) p.error('spec', `expected a mapping, got ${describeType(specRaw)}`);
+  const spec = isPlainObject(specRaw) ? specRaw : {};
+
+  for (const key of Object.keys(spec)) {
+    if (SUPPORTED_SPEC_FIELDS.has(key)) continue;
+    if (UNSUPPORTED_SPEC_FIELDS.has(key)) p.warn(`spec.${key}`, 'Nuclio field not supported by Nucleon yet, ignored');
+    else p.warn(`spec.${key}`, 'unknown field, ignored');
+  }
+
+  const handler = optionalString(spec.handler, 'spec.handler', p) ?? 'main:handler';
+  const runtime = optionalString(spec.runtime, 'spec.runtime', p);
+  if (runtime === undefined && spec.runtime === undefined) p.error('spec.runtime', 'is required (for example "nodejs")');
+
+  const eventTimeout = readEventTimeout(spec.eventTimeout, p);
+  const config: FunctionConfig = {
+    apiVersion: typeof apiVersion === 'string' ? apiVersion : 'nuclio.io/v1',
+    kind: 'NuclioFunction',
+    metadata,
+    spec: {
+      description: optionalString(spec.description, 'spec.description', p),
+      handler,
+      runtime: runtime ?? '',
+      env: readEnv(spec.env, p),
+      triggers: readTriggers(spec.triggers, p),
+      resources: readResources(spec.resources, p),
+      minReplicas: optionalInteger(spec.minReplicas, 'spec.minReplicas', 0, p),
+      maxReplicas: optionalInteger(spec.maxReplicas, 'spec.maxReplicas', 1, p),
+      replicas: optionalInteger(spec.replicas, 'spec.replicas', 0, p),
+      scaleToZero: isPlainObject(spec.scaleToZero) ? spec.scaleToZero : undefined,
+      eventTimeout: eventTimeout.text,
+      eventTimeoutMs: eventTimeout.ms,
+      readinessTimeoutSeconds: optionalInteger(spec.readinessTimeoutSeconds, 'spec.readinessTimeoutSeconds', 1, p) ??
+        DEFAULT_READINESS_TIMEOUT_SECONDS,
+      build: readBuild(spec.build, p),
+      image: optionalString(spec.image, 'spec.image', p),
+    },
+  };
+  const { minReplicas, maxReplicas } = config.spec;
+  if (minReplicas !== undefined && maxReplicas !== undefined && minReplicas > maxReplicas) {
+    p.error('spec.minReplicas', `(${minReplicas}) is greater than spec.maxReplicas (${maxReplicas})`);
+  }
+
+  if (p.errors.length > 0) {
+    const where = options.source ? ` in ${options.source}` : '';
+    throw createError(ErrorCodes.INVALID_CONFIG,
+      `invalid function configuration${where} (${p.errors.length} problem${p.errors.length === 1 ? '' : 's'}):\n${formatProblems(p.errors)}`,
+      { details: { problems: p.errors, warnings: p.warnings } });
+  }
+  return { config: deepFreeze(config), warnings: p.warnings };
+}
+
+function readMetadata(raw: unknown, defaultName: string | undefined, p: ProblemCollector): FunctionConfig['metadata'] {
+  const meta = raw ?? {};
+  if (!isPlainObject(meta)) {
+    p.error('metadata', `expected a mapping, got ${describeType(meta)}`);
+    return { name: defaultName ?? '', labels: {}, annotations: {} };
+  }
+  let name = meta.name ?? defaultName;
+  if (name === undefined) {
+    p.error('metadata.name', 'is required');
+    name = '';
+  } else if (typeof name !== 'string' || !NAME.test(name)) {
+    p.error('metadata.name', `${describeType(name)} is not a valid name: use lowercase letters, digits and "-", at most 63 characters, starting and ending with a letter or digit`);
+  }
+  return {
+    name: String(name),
+    namespace: optionalString(meta.namespace, 'metadata.namespace', p),
+    labels: stringMap(meta.labels, 'metadata.labels', p),
+    annotations: stringMap(meta.annotations, 'metadata.annotations', p),
+  };
+}
+
+function readEventTimeout(raw: unknown, p: ProblemCollector): { text: string; ms: number } {
+  const text = raw === undefined || raw === '' ? DEFAULT_EVENT_TIMEOUT : raw;
+  const ms = typeof text === 'string' ? parseDuration(text) : undefined;
+  if (ms === undefined) {
+    p.error('spec.eventTimeout', `${describeType(raw)} is not a duration; use a string such as "30s", "500ms" or "1m30s"`);
+    return { text: DEFAULT_EVENT_TIMEOUT, ms: 60_000 };
+  }
+  return { text: text as string, ms };
+}
+
+function readEnv(raw: unknown, p: ProblemCollector): EnvVar[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) {
+    p.error('spec.env', `expected a list of {name, value}, got ${describeType(raw)}`);
+    return [];
+  }
+  const env: EnvVar[] = [];
+  raw.forEach((item, i) => {
+    const path = `spec.env[${i}]`;
+    if (!isPlainObject(item) || typeof item.name !== 'string' || item.name === '') {
+      p.error(path, 'expected {name, value} with a non-empty name');
+      return;
+    }
+    if (item.valueFrom !== undefined) {
+      p.warn(`${path}.valueFrom`, 'valueFrom (secrets, config maps) is not supported yet; the variable is not set');
+      return;
+    }
+    const value = item.value ?? '';
+    if (typeof value === 'object') p.error(`${path}.value`, `expected a string, got ${describeType(value)}`);
+    env.push({ name: item.name, value: String(value) });
+  });
+  return env;
+}
+
+function readTriggers(raw: unknown, p: ProblemCollector): Record<string, TriggerConfig> {
+  if (raw === undefined || raw === null) return {};
+  if (!isPlainObject(raw)) {
+    p.error('spec.triggers', `expected a mapping of trigger name to trigger, got ${describeType(raw)}`);
+    return {};
+  }
+  const triggers: Record<string, TriggerConfig> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    const path = `spec.triggers.${name}`;
+    if (!isPlainObject(value)) {
+      p.error(path, `expected a mapping with kind and attributes, got ${describeType(value)}`);
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (SUPPORTED_TRIGGER_FIELDS.has(key)) continue;
+      p.warn(`${path}.${key}`, UNSUPPORTED_TRIGGER_FIELDS.has(key) ? 'Nuclio field not supported by Nucleon yet, ignored' : 'unknown field, ignored');
+    }
+    if (typeof value.kind !== 'string' || value.kind === '') p.error(`${path}.kind`, 'is required (for example "http")');
+    const attributes = value.attributes ?? {};
+    if (!isPlainObject(attributes)) p.error(`${path}.attributes`, `expected a mapping, got ${describeType(attributes)}`);
+    const ackMode = value.explicitAckMode;
+    if (ackMode !== undefined && !(ACK_MODES as readonly unknown[]).includes(ackMode)) {
+      p.error(`${path}.explicitAckMode`, `${describeType(ackMode)} is not one of ${ACK_MODES.join(', ')}`);
+    }
+    if (value.maxWorkers !== undefined && value.numWorkers !== undefined) {
+      p.warn(`${path}.maxWorkers`, 'both numWorkers and maxWorkers given; numWorkers wins');
+    }
+    triggers[name] = {
+      kind: String(value.kind ?? ''),
+      numWorkers: optionalInteger(value.numWorkers ?? value.maxWorkers, `${path}.numWorkers`, 1, p),
+      workerAvailabilityTimeoutMilliseconds: optionalInteger(value.workerAvailabilityTimeoutMilliseconds,
+        `${path}.workerAvailabilityTimeoutMilliseconds`, 0, p) ?? DEFAULT_WORKER_AVAILABILITY_TIMEOUT_MS,
+      explicitAckMode: ackMode as TriggerConfig['explicitAckMode'],
+      attributes: isPlainObject(attributes) ? attributes : {},
+      disable: value.disable === true,
+      url: optionalString(value.url, `${path}.url`, p),
+      annotations: value.annotations === undefined ? undefined : stringMap(value.annotations, `${path}.annotations`, p),
+    };
+  }
+  return triggers;
+}
+
+function readResources(raw: unknown, p: ProblemCollector): Resources {
+  if (raw === undefined || raw === null) return { limits: {}, requests: {} };
+  if (!isPlainObject(raw)) {
+    p.error('spec.resources', `expected a mapping with limits and requests, got ${describeType(raw)}`);
+    return { limits: {}, requests: {} };
+  }
+  return {
+    limits: readResourceList(raw.limits, 'spec.resources.limits', p),
+    requests: readResourceList(raw.requests, 'spec.resources.requests', p),
+  };
+}
+
+function readResourceList(raw: unknown, path: string, p: ProblemCollector): ResourceList {
+  if (raw === undefined || raw === null) return {};
+  if (!isPlainObject(raw)) {
+    p.error(path, `expected a mapping, got ${describeType(raw)}`);
+    return {};
+  }
+  const list: ResourceList = {};
+  for (const [name, value] of Object.entries(raw)) {
+    const text = typeof value === 'number' ? String(value) : value;
+    if (name === 'nvidia.com/gpu') {
+      const gpus = Number(text);
+      if (!Number.isInteger(gpus) || gpus < 0) p.error(`${path}["nvidia.com/gpu"]`, `expected a whole number of GPUs, got ${describeType(value)}`);
+      else list['nvidia.com/gpu'] = gpus;
+    } else if (typeof text !== 'string') {
+      p.error(`${path}.${name}`, `expected a quantity, got ${describeType(value)}`);
+    } else if (name === 'cpu' && !isCpuQuantity(text)) {
+      p.error(`${path}.cpu`, `"${text}" is not a CPU quantity (for example "500m" or "2")`);
+    } else if (name === 'memory' && !isMemoryQuantity(text)) {
+      p.error(`${path}.memory`, `"${text}" is not a memory quantity (for example "128Mi" or "1Gi")`);
+    } else {
+      list[name] = text;
+    }
+  }
+  return list;
+}
+
+function readBuild(raw: unknown, p: ProblemCollector): BuildSpec {
+  if (raw === undefined || raw === null) return { commands: [] };
+  if (!isPlainObject(raw)) {
+    p.error('spec.build', `expected a mapping, got ${describeType(raw)}`);
+    return { commands: [] };
+  }
+  for (const key of Object.keys(raw)) {
+    if (SUPPORTED_BUILD_FIELDS.has(key)) continue;
+    p.warn(`spec.build.${key}`, UNSUPPORTED_BUILD_FIELDS.has(key) ? 'Nuclio field not supported by Nucleon yet, ignored' : 'unknown field, ignored');
+  }
+  const commands = raw.commands ?? [];
+  if (!Array.isArray(commands) || commands.some((c) => typeof c !== 'string')) {
+    p.error('spec.build.commands', 'expected a list of strings');
+  }
+  return {
+    ...raw,
+    commands: Array.isArray(commands) ? commands.map(String) : [],
+    baseImage: optionalString(raw.baseImage, 'spec.build.baseImage', p),
+  };
+}
+
+function optionalString(value: unknown, path: string, p: ProblemCollector): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') {
+    p.error(path, `expected a string, got ${describeType(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
+function optionalInteger(value: unknown, path: string, minimum: number, p: ProblemCollector): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
+    p.error(path, `expected a whole number >= ${minimum}, got ${describeType(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
+function stringMap(value: unknown, path: string, p: ProblemCollector): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) {
+    p.error(path, `expected a mapping, got ${describeType(value)}`);
+    return {};
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

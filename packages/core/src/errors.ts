@@ -1,0 +1,76 @@
+/**
+ * Every error Nucleon raises on purpose carries a stable code (`NUCLEON_ERR_...`) that
+ * scripts and tests can match on; `docs/errors.md` documents each one.
+ */
+export const ErrorCodes = {
+  INVALID_CONFIG: 'NUCLEON_ERR_INVALID_CONFIG',
+  CONFIG_PARSE: 'NUCLEON_ERR_CONFIG_PARSE',
+  CONFIG_NOT_FOUND: 'NUCLEON_ERR_CONFIG_NOT_FOUND',
+  UNKNOWN_TRIGGER_KIND: 'NUCLEON_ERR_UNKNOWN_TRIGGER_KIND',
+  UNKNOWN_RUNTIME: 'NUCLEON_ERR_UNKNOWN_RUNTIME',
+  UNKNOWN_PLATFORM: 'NUCLEON_ERR_UNKNOWN_PLATFORM',
+  INVALID_PLUGIN: 'NUCLEON_ERR_INVALID_PLUGIN',
+  PLUGIN_CORE_RANGE: 'NUCLEON_ERR_PLUGIN_CORE_RANGE',
+  PLUGIN_FAILED: 'NUCLEON_ERR_PLUGIN_FAILED',
+  HANDLER_NOT_FOUND: 'NUCLEON_ERR_HANDLER_NOT_FOUND',
+  HANDLER_LOAD: 'NUCLEON_ERR_HANDLER_LOAD',
+  HANDLER_FAILED: 'NUCLEON_ERR_HANDLER_FAILED',
+  INIT_CONTEXT_FAILED: 'NUCLEON_ERR_INIT_CONTEXT_FAILED',
+  EVENT_TIMEOUT: 'NUCLEON_ERR_EVENT_TIMEOUT',
+  NO_WORKER_AVAILABLE: 'NUCLEON_ERR_NO_WORKER_AVAILABLE',
+  INVALID_RESPONSE: 'NUCLEON_ERR_INVALID_RESPONSE',
+  SHUTTING_DOWN: 'NUCLEON_ERR_SHUTTING_DOWN',
+  FUNCTION_NOT_FOUND: 'NUCLEON_ERR_FUNCTION_NOT_FOUND',
+  DEPLOY_FAILED: 'NUCLEON_ERR_DEPLOY_FAILED',
+  INVOKE_FAILED: 'NUCLEON_ERR_INVOKE_FAILED',
+  USAGE: 'NUCLEON_ERR_USAGE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** One problem found while validating configuration, with the dotted path it concerns. */
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+/** Extra, code-specific facts attached to an error (problems, plugin name, ...). */
+export interface ErrorDetails {
+  problems?: ConfigProblem[];
+  plugin?: string;
+  hook?: string;
+  [key: string]: unknown;
+}
+
+/** The one error class Nucleon throws on purpose. Match on `code`, never on `message`. */
+export class NucleonError extends Error {
+  override readonly name = 'NucleonError';
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: ErrorDetails } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+}
+
+/** The factory every package uses, so codes and message shapes stay uniform. */
+export function createError(
+  code: ErrorCode,
+  message: string,
+  options: { cause?: unknown; details?: ErrorDetails } = {},
+): NucleonError {
+  return new NucleonError(code, message, options);
+}
+
+/** True when `err` is a NucleonError, optionally with the given code. */
+export function isNucleonError(err: unknown, code?: ErrorCode): err is NucleonError {
+  return err instanceof Error && (err as NucleonError).name === 'NucleonError' &&
+    typeof (err as NucleonError).code === 'string' && (code === undefined || (err as NucleonError).code === code);
+}
+
+/** Formats config problems one per line, for error messages and CLI output. */
+export function formatProblems(problems: readonly ConfigProblem[]): string {
+  return problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n');
+}

@@ -1,0 +1,37 @@
+/** Which trigger produced an event. */
+export interface TriggerInfo {
+  /** The trigger's kind as configured (`http`, `kafka-cluster`, a package name, ...). */
+  kind: string;
+  /** The trigger's name, the key under `spec.triggers`. */
+  name: string;
+}
+
+export type EventHeaders = Record<string, string | string[] | undefined>;
+
+/**
+ * The one neutral event shape: every trigger converts its source's input into it.
+ * Stream triggers fill the optional stream fields.
+ */
+export interface Event {
+  /** Unique per event within a processor. */
+  id: string;
+  /** Raw body bytes, exactly as received. */
+  body: Buffer;
+  contentType: string;
+  headers: EventHeaders;
+  /** Query parameters (HTTP) or source-specific fields. */
+  fields: Record<string, string | string[]>;
+  method: string;
+  path: string;
+  url: string;
+  timestamp: Date;
+  trigger: TriggerInfo;
+  /** Stream sources: topic / queue / subject the record came from. */
+  topic?: string;
+  /** Stream sources: partition or shard id. */
+  shardId?: number | string;
+  /** Stream sources: offset or sequence number. */
+  offset?: string;
+  /** Stream sources: record key. */
+  key?: Buffer;
+}

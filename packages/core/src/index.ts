@@ -1,0 +1,31 @@
+export { ErrorCodes, NucleonError, createError, isNucleonError, formatProblems } from './errors.js';
+export type { ErrorCode, ConfigProblem, ErrorDetails } from './errors.js';
+export type { Event, EventHeaders, TriggerInfo } from './event.js';
+export { Response, isResponse } from './response.js';
+export type { ResponseInit, ResponseHeaders } from './response.js';
+export type { Context, HandlerResult } from './context.js';
+export type { Logger, LogFields, LogLevel } from './logger.js';
+export { defineTrigger, defineRuntime, definePlatform } from './plugin.js';
+export type {
+  PluginKind, PluginBase, Plugin, AttributeSpec, AttributeSchema,
+  EventSubmitter, Trigger, TriggerPlugin, TriggerCreateOptions,
+  Runtime, RuntimeWorker, RuntimePlugin, RuntimeCreateOptions,
+  Platform, PlatformPlugin, PlatformCreateOptions, FunctionStatus, DeployRequest, LogsOptions,
+} from './plugin.js';
+export type {
+  FunctionConfig, FunctionMetadata, FunctionSpec, TriggerConfig, EnvVar, Resources, ResourceList,
+  BuildSpec, ScaleToZeroSpec,
+} from './config/types.js';
+export { validateFunctionConfig } from './config/validate.js';
+export type { ValidateOptions, ValidatedConfig } from './config/validate.js';
+export { validateAttributes } from './config/attributes.js';
+export type { ValidatedAttributes } from './config/attributes.js';
+export { parseFunctionConfigText } from './config/parse.js';
+export { parseDuration } from './config/duration.js';
+export { isCpuQuantity, isMemoryQuantity, memoryBytes, cpuCores } from './config/quantity.js';
+export { CORE_VERSION } from './version.js';
+
+/** Handler signature, for typing user code: `export const handler: Handler = async (context, event) => ...`. */
+export type Handler = (context: import('./context.js').Context, event: import('./event.js').Event) => unknown;
+/** initContext signature. */
+export type InitContext = (context: import('./context.js').Context) => unknown;

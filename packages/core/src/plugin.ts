@@ -1,0 +1,162 @@
+import type { Context } from './context.js';
+import type { Event } from './event.js';
+import type { Logger } from './logger.js';
+import type { Response } from './response.js';
+import type { FunctionConfig, TriggerConfig } from './config/types.js';
+
+export type PluginKind = 'trigger' | 'runtime' | 'platform';
+
+/** One attribute a plugin accepts under `attributes:`; used to validate and to document. */
+export interface AttributeSpec {
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array';
+  description: string;
+  default?: unknown;
+  required?: boolean;
+  /** Allowed values, for string attributes. */
+  enum?: readonly string[];
+  minimum?: number;
+  /** Accepted for Nuclio compatibility but not acted on yet: a warning at load. */
+  unsupported?: boolean;
+}
+
+export type AttributeSchema = Record<string, AttributeSpec>;
+
+/** What every plugin package's default export declares about itself. */
+export interface PluginBase<K extends PluginKind> {
+  kind: K;
+  /** The package name, for messages (`@nucleon/trigger-http`). */
+  name: string;
+  /** The semver range of `@nucleon/core` this plugin was written against. */
+  coreRange: string;
+}
+
+// ---------------------------------------------------------------------------------------
+// Triggers
+
+/**
+ * What a trigger hands events to. The processor's worker pool implements it: it waits a
+ * bounded time for a free worker, applies `eventTimeout`, records metrics, and resolves with
+ * the handler's normalised response. It rejects with a NucleonError whose code tells the
+ * trigger what happened (NO_WORKER_AVAILABLE, EVENT_TIMEOUT, HANDLER_FAILED, SHUTTING_DOWN).
+ */
+export interface EventSubmitter {
+  submit(event: Event): Promise<Response>;
+}
+
+export interface TriggerCreateOptions {
+  /** The trigger's name (its key under `spec.triggers`). */
+  name: string;
+  /** The validated trigger configuration, attributes defaulted from the plugin's schema. */
+  config: TriggerConfig;
+  function: FunctionConfig;
+  submitter: EventSubmitter;
+  logger: Logger;
+}
+
+/** A running source of events. */
+export interface Trigger {
+  start(): Promise<void>;
+  /** Stop taking new events and finish in-flight ones within `deadlineMs`. */
+  stop(deadlineMs: number): Promise<void>;
+  /** Where the trigger listens, when that means anything (an HTTP port). */
+  address?(): { host: string; port: number } | undefined;
+}
+
+export interface TriggerPlugin extends PluginBase<'trigger'> {
+  attributes: AttributeSchema;
+  /** Default `numWorkers` when the configuration gives none. */
+  defaultWorkers?: number;
+  create(options: TriggerCreateOptions): Trigger;
+}
+
+// ---------------------------------------------------------------------------------------
+// Runtimes
+
+export interface RuntimeCreateOptions {
+  function: FunctionConfig;
+  /** Directory the handler path is relative to. */
+  functionDir: string;
+  logger: Logger;
+}
+
+/** One worker's instance of the user's code. */
+export interface RuntimeWorker {
+  handle(event: Event, context: Context): Promise<unknown>;
+  close?(): Promise<void>;
+}
+
+export interface Runtime {
+  /** Load and check the handler; throw a coded error if it cannot run. */
+  start(): Promise<void>;
+  /** Create a worker; runs the handler's init hook with the worker's context. */
+  createWorker(context: Context): Promise<RuntimeWorker>;
+  stop(): Promise<void>;
+}
+
+export interface RuntimePlugin extends PluginBase<'runtime'> {
+  create(options: RuntimeCreateOptions): Runtime;
+}
+
+// ---------------------------------------------------------------------------------------
+// Platforms
+
+/** What a platform reports about a deployed function. */
+export interface FunctionStatus {
+  name: string;
+  platform: string;
+  state: 'ready' | 'deploying' | 'error' | 'stopped';
+  /** Base URL of the function's HTTP trigger, when it has one. */
+  url?: string;
+  httpPort?: number;
+  runtime: string;
+  handler: string;
+  createdAt: string;
+  message?: string;
+  /** Platform-specific facts (pid, container id, ...). */
+  details?: Record<string, unknown>;
+}
+
+export interface DeployRequest {
+  config: FunctionConfig;
+  /** Directory holding the handler code. */
+  functionDir: string;
+  /** How long to wait for the function to become ready. */
+  readinessTimeoutMs?: number;
+}
+
+export interface LogsOptions {
+  follow?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface Platform {
+  deploy(request: DeployRequest): Promise<FunctionStatus>;
+  get(name: string): Promise<FunctionStatus | undefined>;
+  list(): Promise<FunctionStatus[]>;
+  delete(name: string): Promise<void>;
+  /** Log lines of the function's processor, oldest first; with `follow`, until aborted. */
+  logs(name: string, options?: LogsOptions): AsyncIterable<string>;
+}
+
+export interface PlatformCreateOptions {
+  logger?: Logger;
+  /** Platform-specific settings (state directory, engine address, ...). */
+  settings?: Record<string, unknown>;
+}
+
+export interface PlatformPlugin extends PluginBase<'platform'> {
+  create(options: PlatformCreateOptions): Platform;
+}
+
+export type Plugin = TriggerPlugin | RuntimePlugin | PlatformPlugin;
+
+/** Typed identity helpers so plugin authors get checking without a cast. */
+export function defineTrigger(plugin: Omit<TriggerPlugin, 'kind'>): TriggerPlugin {
+  return { kind: 'trigger', ...plugin };
+}
+export function defineRuntime(plugin: Omit<RuntimePlugin, 'kind'>): RuntimePlugin {
+  return { kind: 'runtime', ...plugin };
+}
+export function definePlatform(plugin: Omit<PlatformPlugin, 'kind'>): PlatformPlugin {
+  return { kind: 'platform', ...plugin };
+}
