@@ -8,7 +8,7 @@ export type { Logger, LogFields, LogLevel } from './logger.js';
 export { defineTrigger, defineRuntime, definePlatform } from './plugin.js';
 export type {
   PluginKind, PluginBase, Plugin, AttributeSpec, AttributeSchema,
-  EventSubmitter, Trigger, TriggerPlugin, TriggerCreateOptions,
+  EventSubmitter, EventCallback, Trigger, TriggerPlugin, TriggerCreateOptions,
   Runtime, RuntimeWorker, RuntimePlugin, RuntimeCreateOptions,
   Platform, PlatformPlugin, PlatformCreateOptions, FunctionStatus, DeployRequest, LogsOptions,
 } from './plugin.js';

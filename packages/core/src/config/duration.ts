@@ -1,9 +1,11 @@
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/y;
+// Go accepts a bare fraction (`.5s`) and a trailing point (`1.s`) too.
+const PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/y;
 
 /**
  * Parses a Go-style duration (`300ms`, `1.5s`, `1m30s`), the format Nuclio's
- * `eventTimeout` uses. Returns milliseconds, or undefined when the text is not a duration.
+ * `eventTimeout` uses. Returns milliseconds, or undefined when the text is not a duration
+ * (signed durations included: a negative timeout means nothing).
  */
 export function parseDuration(text: string): number | undefined {
   const trimmed = text.trim();

@@ -10,7 +10,9 @@ export function parseFunctionConfigText(text: string, source = 'function.yaml'):
   if (doc.errors.length > 0) {
     const details = doc.errors.map((e) => {
       const pos = e.linePos?.[0];
-      return pos ? `line ${pos.line}, column ${pos.col}: ${e.message.split('\n')[0]}` : e.message.split('\n')[0];
+      // prettyErrors appends " at line L, column C:" and a source excerpt; keep the position once.
+      const message = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+      return pos ? `line ${pos.line}, column ${pos.col}: ${message}` : message;
     });
     throw createError(ErrorCodes.CONFIG_PARSE, `cannot parse ${source}:\n  - ${details.join('\n  - ')}`,
       { details: { source, errors: details } });

@@ -24,6 +24,8 @@ export interface ValidatedConfig {
 
 const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const ACK_MODES = ['disable', 'enable', 'explicitOnly'] as const;
+const METADATA_FIELDS = ['name', 'namespace', 'labels', 'annotations'];
+const WHOLE_NUMBER = /^\d+$/;
 
 /**
  * Validates a parsed `function.yaml` (Nuclio format), reporting every problem at once with
@@ -58,7 +60,9 @@ export function validateFunctionConfig(raw: unknown, options: ValidateOptions = 
 
   const handler = optionalString(spec.handler, 'spec.handler', p) ?? 'main:handler';
   const runtime = optionalString(spec.runtime, 'spec.runtime', p);
-  if (runtime === undefined && spec.runtime === undefined) p.error('spec.runtime', 'is required (for example "nodejs")');
+  if (spec.runtime === undefined || spec.runtime === null || spec.runtime === '') {
+    p.error('spec.runtime', 'is required (for example "nodejs")');
+  }
 
   const eventTimeout = readEventTimeout(spec.eventTimeout, p);
   const config: FunctionConfig = {
@@ -75,7 +79,7 @@ export function validateFunctionConfig(raw: unknown, options: ValidateOptions = 
       minReplicas: optionalInteger(spec.minReplicas, 'spec.minReplicas', 0, p),
       maxReplicas: optionalInteger(spec.maxReplicas, 'spec.maxReplicas', 1, p),
       replicas: optionalInteger(spec.replicas, 'spec.replicas', 0, p),
-      scaleToZero: isPlainObject(spec.scaleToZero) ? spec.scaleToZero : undefined,
+      scaleToZero: readScaleToZero(spec.scaleToZero, p),
       eventTimeout: eventTimeout.text,
       eventTimeoutMs: eventTimeout.ms,
       readinessTimeoutSeconds: optionalInteger(spec.readinessTimeoutSeconds, 'spec.readinessTimeoutSeconds', 1, p) ??
@@ -95,7 +99,8 @@ export function validateFunctionConfig(raw: unknown, options: ValidateOptions = 
       `invalid function configuration${where} (${p.errors.length} problem${p.errors.length === 1 ? '' : 's'}):\n${formatProblems(p.errors)}`,
       { details: { problems: p.errors, warnings: p.warnings } });
   }
-  return { config: deepFreeze(config), warnings: p.warnings };
+  // Clone first: attributes, scaleToZero and build values are the caller's objects.
+  return { config: deepFreeze(structuredClone(config)), warnings: p.warnings };
 }
 
 function readMetadata(raw: unknown, defaultName: string | undefined, p: ProblemCollector): FunctionConfig['metadata'] {
@@ -103,6 +108,9 @@ function readMetadata(raw: unknown, defaultName: string | undefined, p: ProblemC
   if (!isPlainObject(meta)) {
     p.error('metadata', `expected a mapping, got ${describeType(meta)}`);
     return { name: defaultName ?? '', labels: {}, annotations: {} };
+  }
+  for (const key of Object.keys(meta)) {
+    if (!METADATA_FIELDS.includes(key)) p.warn(`metadata.${key}`, 'unknown field, ignored');
   }
   let name = meta.name ?? defaultName;
   if (name === undefined) {
@@ -177,12 +185,17 @@ function readTriggers(raw: unknown, p: ProblemCollector): Record<string, Trigger
     if (ackMode !== undefined && !(ACK_MODES as readonly unknown[]).includes(ackMode)) {
       p.error(`${path}.explicitAckMode`, `${describeType(ackMode)} is not one of ${ACK_MODES.join(', ')}`);
     }
+    // YAML 1.2 reads `yes`/`on` as strings; refusing them beats silently leaving the trigger on.
+    if (value.disable !== undefined && value.disable !== null && typeof value.disable !== 'boolean') {
+      p.error(`${path}.disable`, `expected true or false, got ${describeType(value.disable)}`);
+    }
     if (value.maxWorkers !== undefined && value.numWorkers !== undefined) {
       p.warn(`${path}.maxWorkers`, 'both numWorkers and maxWorkers given; numWorkers wins');
     }
     triggers[name] = {
       kind: String(value.kind ?? ''),
-      numWorkers: optionalInteger(value.numWorkers ?? value.maxWorkers, `${path}.numWorkers`, 1, p),
+      numWorkers: optionalInteger(value.numWorkers ?? value.maxWorkers,
+        `${path}.${value.numWorkers === undefined && value.maxWorkers !== undefined ? 'maxWorkers' : 'numWorkers'}`, 1, p),
       workerAvailabilityTimeoutMilliseconds: optionalInteger(value.workerAvailabilityTimeoutMilliseconds,
         `${path}.workerAvailabilityTimeoutMilliseconds`, 0, p) ?? DEFAULT_WORKER_AVAILABILITY_TIMEOUT_MS,
       explicitAckMode: ackMode as TriggerConfig['explicitAckMode'],
@@ -217,8 +230,8 @@ function readResourceList(raw: unknown, path: string, p: ProblemCollector): Reso
   for (const [name, value] of Object.entries(raw)) {
     const text = typeof value === 'number' ? String(value) : value;
     if (name === 'nvidia.com/gpu') {
-      const gpus = Number(text);
-      if (!Number.isInteger(gpus) || gpus < 0) p.error(`${path}["nvidia.com/gpu"]`, `expected a whole number of GPUs, got ${describeType(value)}`);
+      const gpus = typeof text === 'string' && WHOLE_NUMBER.test(text.trim()) ? Number(text) : Number.NaN;
+      if (!Number.isInteger(gpus)) p.error(`${path}["nvidia.com/gpu"]`, `expected a whole number of GPUs, got ${describeType(value)}`);
       else list['nvidia.com/gpu'] = gpus;
     } else if (typeof text !== 'string') {
       p.error(`${path}.${name}`, `expected a quantity, got ${describeType(value)}`);
@@ -231,6 +244,15 @@ function readResourceList(raw: unknown, path: string, p: ProblemCollector): Reso
     }
   }
   return list;
+}
+
+function readScaleToZero(raw: unknown, p: ProblemCollector): FunctionConfig['spec']['scaleToZero'] {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isPlainObject(raw)) {
+    p.error('spec.scaleToZero', `expected a mapping such as {scaleResources: [...]}, got ${describeType(raw)}`);
+    return undefined;
+  }
+  return raw;
 }
 
 function readBuild(raw: unknown, p: ProblemCollector): BuildSpec {
@@ -278,7 +300,12 @@ function stringMap(value: unknown, path: string, p: ProblemCollector): Record<st
     p.error(path, `expected a mapping, got ${describeType(value)}`);
     return {};
   }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+  const map: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== null && typeof v === 'object') p.error(`${path}.${k}`, `expected a string, got ${describeType(v)}`);
+    else map[k] = String(v ?? '');
+  }
+  return map;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+/**
+ * `nucleon-processor`: runs one function in the foreground until SIGTERM/SIGINT.
+ * Configuration: --config <file> or NUCLEON_FUNCTION_CONFIG (path) or
+ * NUCLEON_FUNCTION_CONFIG_JSON (text); the rest through flags or NUCLEON_* variables.
+ */
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isNucleonError } from '@nucleon/core';
+import { loadFunctionConfig } from './config-loader.js';
+import { createLogger, errorFields } from './logging.js';
+import { startProcessor } from './processor.js';
+
+const USAGE = `Usage: nucleon-processor [--config <function.yaml>] [--function-dir <dir>]
+                         [--http-port <n>] [--admin-port <n>] [--drain-timeout-ms <n>]
+
+Environment: NUCLEON_FUNCTION_CONFIG, NUCLEON_FUNCTION_CONFIG_JSON, NUCLEON_FUNCTION_DIR,
+NUCLEON_HTTP_PORT, NUCLEON_HTTP_HOST, NUCLEON_ADMIN_PORT (8082), NUCLEON_ADMIN_HOST (127.0.0.1),
+NUCLEON_DRAIN_TIMEOUT_MS (10000), NUCLEON_LOG_LEVEL (info), NUCLEON_PLUGIN_PATHS (dirs joined by ':').`;
+
+function intOrUndefined(value: string | undefined, what: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${what} must be a whole number, got "${value}"`);
+  return n;
+}
+
+class UsageError extends Error {}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string' }, 'function-dir': { type: 'string' }, 'http-port': { type: 'string' },
+      'admin-port': { type: 'string' }, 'drain-timeout-ms': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const env = process.env;
+  const file = values.config ?? env.NUCLEON_FUNCTION_CONFIG;
+  const text = file ? undefined : env.NUCLEON_FUNCTION_CONFIG_JSON;
+  if (!file && !text) throw new UsageError(`no function configuration: pass --config or set NUCLEON_FUNCTION_CONFIG\n${USAGE}`);
+  const { config, warnings } = loadFunctionConfig({ file, text });
+  const functionDir = resolve(values['function-dir'] ?? env.NUCLEON_FUNCTION_DIR ?? (file ? dirname(file) : process.cwd()));
+  const drainTimeoutMs = intOrUndefined(values['drain-timeout-ms'] ?? env.NUCLEON_DRAIN_TIMEOUT_MS, 'drain timeout') ?? 10_000;
+  const logger = createLogger({ level: env.NUCLEON_LOG_LEVEL, fields: { function: config.metadata.name } });
+
+  process.on('unhandledRejection', (reason) => logger.errorWith('unhandled promise rejection in function code', errorFields(reason)));
+  const processor = await startProcessor({
+    config, functionDir, warnings, logger, drainTimeoutMs,
+    httpPort: intOrUndefined(values['http-port'] ?? env.NUCLEON_HTTP_PORT, 'HTTP port'),
+    httpHost: env.NUCLEON_HTTP_HOST || undefined,
+    adminPort: intOrUndefined(values['admin-port'] ?? env.NUCLEON_ADMIN_PORT, 'admin port'),
+    adminHost: env.NUCLEON_ADMIN_HOST || undefined,
+    pluginPaths: (env.NUCLEON_PLUGIN_PATHS ?? '').split(':').filter(Boolean),
+  });
+
+  const shutdown = (signal: string) => {
+    logger.infoWith('draining', { signal, deadlineMs: drainTimeoutMs });
+    // The hard stop: whatever still runs after the deadline (plus a little for closing) is cut off.
+    setTimeout(() => {
+      logger.error('drain deadline exceeded; exiting');
+      process.exit(1);
+    }, drainTimeoutMs + 2000).unref();
+    processor.stop(drainTimeoutMs).then(() => process.exit(0), (err: unknown) => {
+      logger.errorWith('stop failed', errorFields(err));
+      process.exit(1);
+    });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    process.stderr.write(`nucleon-processor: ${err.message}\n`);
+    process.exit(2);
+  }
+  const code = isNucleonError(err) ? err.code : 'UNEXPECTED';
+  // One JSON line for log collectors, one plain line for people.
+  process.stdout.write(`${JSON.stringify({ level: 'error', time: new Date().toISOString(), msg: 'processor failed to start', code, error: (err as Error).message })}\n`);
+  process.stderr.write(`nucleon-processor: ${code}: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,164 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { ErrorCodes, type EventCallback, type EventSubmitter, type Logger, type Response, type Trigger, type TriggerCreateOptions, type TriggerInfo } from '@nucleon/core';
+import { BodyTooLargeError, readBody } from './body-reader.js';
+import { actualRequestHeaders, corsSettings, isPreflight, preflightResponse, type CorsSettings } from './cors.js';
+import { errorReply } from './error-responses.js';
+import { hasBody, requestToEvent } from './request-event.js';
+
+type OutgoingHeaders = Record<string, string | number | string[]>;
+
+/**
+ * The HTTP trigger, on node:http directly: it turns each request into an Event, submits it
+ * to the worker pool and writes the normalised response back. (fastify was measured and
+ * left out of the hot path: see docs/http-trigger.md.)
+ */
+export class HttpTrigger implements Trigger {
+  private readonly server: Server;
+  private readonly submitter: EventSubmitter;
+  private readonly logger: Logger;
+  private readonly info: TriggerInfo;
+  private readonly maxBody: number;
+  private readonly cors: CorsSettings | undefined;
+  private readonly port: number;
+  private readonly host: string;
+  private readonly idPrefix = `${randomBytes(4).toString('hex')}-`;
+  private nextId = 0;
+  private active = 0;
+  private stopping = false;
+  private onIdle: (() => void) | undefined;
+
+  constructor(options: TriggerCreateOptions) {
+    const attrs = options.config.attributes;
+    this.submitter = options.submitter;
+    this.logger = options.logger;
+    this.info = Object.freeze({ kind: options.config.kind, name: options.name });
+    this.maxBody = attrs.maxRequestBodySize as number;
+    this.cors = corsSettings(attrs.cors);
+    this.port = attrs.port as number;
+    this.host = attrs.host as string;
+    this.server = createServer((req, res) => this.onRequest(req, res));
+    this.server.keepAliveTimeout = 65_000;
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', (err: NodeJS.ErrnoException) => {
+        reject(err.code === 'EADDRINUSE' ? new Error(`port ${this.port} on ${this.host} is already in use`) : err);
+      });
+      this.server.listen(this.port, this.host, () => resolve());
+    });
+    this.logger.infoWith('HTTP trigger listening', this.address() ?? {});
+  }
+
+  address(): { host: string; port: number } | undefined {
+    const info = this.server.address() as AddressInfo | null;
+    return info ? { host: info.address, port: info.port } : undefined;
+  }
+
+  async stop(deadlineMs: number): Promise<void> {
+    this.stopping = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    if (this.active > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deadlineMs);
+        this.onIdle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.active += 1;
+    if (this.cors && isPreflight(req)) {
+      const { status, headers } = preflightResponse(this.cors, req);
+      res.writeHead(status, headers).end();
+      this.requestDone();
+      return;
+    }
+    const id = this.idPrefix + (this.nextId += 1);
+    if (!hasBody(req)) {
+      this.dispatch(req, res, id, undefined);
+      return;
+    }
+    readBody(req, this.maxBody).then(
+      (body) => this.dispatch(req, res, id, body),
+      (err: unknown) => this.rejectBody(req, res, err),
+    );
+  }
+
+  private dispatch(req: IncomingMessage, res: ServerResponse, id: string, body: Buffer | undefined): void {
+    const event = requestToEvent(req, body, id, this.info);
+    const reply: EventCallback = (err, response) => {
+      if (err) this.sendError(req, res, err, id);
+      else this.send(req, res, response as Response, id);
+      this.requestDone();
+    };
+    if (this.submitter.dispatch) this.submitter.dispatch(event, reply);
+    else this.submitter.submit(event).then((response) => reply(undefined, response), reply);
+  }
+
+  private send(req: IncomingMessage, res: ServerResponse, response: Response, id: string): void {
+    const body = response.body as string | Buffer;
+    const headers: OutgoingHeaders = {
+      'content-type': response.contentType as string,
+      // Set here because writeHead() fixes the headers: without it every reply would be chunked.
+      'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
+    };
+    for (const name in response.headers) headers[name] = response.headers[name] as string;
+    if (this.cors) Object.assign(headers, actualRequestHeaders(this.cors, req.headers.origin));
+    if (this.stopping) headers.connection = 'close';
+    try {
+      res.writeHead(response.statusCode, headers);
+    } catch (err) {
+      // Invalid header names or values from the handler: a 500, not a crash.
+      this.logger.errorWith('handler returned headers that cannot be sent', { eventId: id, error: (err as Error).message });
+      this.sendError(req, res, err, id);
+      return;
+    }
+    res.end(body);
+  }
+
+  private sendError(req: IncomingMessage, res: ServerResponse, err: unknown, id: string): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const { status, body } = errorReply(err, id);
+    const headers: OutgoingHeaders = { 'content-type': 'application/json' };
+    if (this.cors) Object.assign(headers, actualRequestHeaders(this.cors, req.headers.origin));
+    if (status === 503 || this.stopping) headers.connection = 'close';
+    if (status === 503) headers['retry-after'] = '1';
+    headers['content-length'] = Buffer.byteLength(body);
+    res.writeHead(status, headers).end(body);
+  }
+
+  private rejectBody(req: IncomingMessage, res: ServerResponse, err: unknown): void {
+    if (!(err instanceof BodyTooLargeError)) {
+      this.logger.warnWith('request body could not be read', { error: (err as Error).message });
+      res.destroy();
+      this.requestDone();
+      return;
+    }
+    // Close the connection after answering: the rest of an oversized body is never read.
+    res.writeHead(413, { 'content-type': 'application/json', connection: 'close' })
+      .end(JSON.stringify({ error: err.message, code: ErrorCodes.BODY_TOO_LARGE, limit: err.limit }));
+    res.once('finish', () => req.socket.destroySoon());
+    this.requestDone();
+  }
+
+  private requestDone(): void {
+    this.active -= 1;
+    if (this.active === 0 && this.onIdle) this.onIdle();
+  }
+}
+
+export function createHttpTrigger(options: TriggerCreateOptions): HttpTrigger {
+  return new HttpTrigger(options);
+}
