@@ -34,6 +34,6 @@ export function loadFunctionConfig(options: LoadConfigOptions): ValidatedConfig 
 export function nameFromPath(path: string): string {
   const abs = resolve(path);
   const base = /\.(ya?ml|json)$/.test(abs) ? basename(dirname(abs)) : basename(abs, extname(abs));
-  const name = base.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
+  const name = base.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 63).replace(/^-+|-+$/g, '');
   return name || 'function';
 }

@@ -1,4 +1,4 @@
-import type { Context, Event, RuntimeWorker } from '@nucleon/core';
+import { Response, type Context, type Event, type RuntimeWorker } from '@nucleon/core';
 import type { HandlerFunction } from './handler-module.js';
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -6,10 +6,20 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
+/** Nuclio's status reply: a two-element array `[statusCode, body]`. */
+function fromStatusReply(value: unknown): unknown {
+  if (Array.isArray(value) && value.length === 2 && Number.isInteger(value[0]) && value[0] >= 100 && value[0] <= 599) {
+    return new Response(value[1] as string, {}, undefined, value[0] as number);
+  }
+  return value;
+}
+
 /**
- * One worker running the handler in process. Supports both result styles Nuclio handlers
- * use: return a value (or a promise), or call `context.callback(result)`, synchronously or
- * later. A synchronous handler that returns nothing is waiting to call back.
+ * One worker running the handler in process. Supports both result styles: return a value
+ * (or a promise of one), or call `context.callback(result)` as Nuclio's Node handlers do,
+ * synchronously or later. A handler whose result is `undefined` is taken to be waiting to
+ * call back (as in Nuclio, where the callback is the only way to answer); return `''` or
+ * `null` for an empty response.
  */
 export class NodeWorker implements RuntimeWorker {
   private callbackCalled = false;
@@ -26,20 +36,22 @@ export class NodeWorker implements RuntimeWorker {
     this.callbackValue = undefined;
     this.awaitingCallback = undefined;
     const returned = this.handler(context, event);
-    if (isThenable(returned)) {
-      return Promise.resolve(returned).then((value) => (value === undefined && this.callbackCalled ? this.callbackValue : value));
-    }
-    if (returned !== undefined) return returned;
-    if (this.callbackCalled) return this.callbackValue;
-    return new Promise((resolve) => {
-      this.awaitingCallback = resolve;
-    });
+    if (isThenable(returned)) return Promise.resolve(returned).then((value) => this.resultOrCallback(value));
+    return this.resultOrCallback(returned);
   }
 
   async close(): Promise<void> {
     // A late callback from an abandoned (timed-out) event must not reach anyone.
     this.closed = true;
     this.awaitingCallback = undefined;
+  }
+
+  private resultOrCallback(value: unknown): unknown {
+    if (value !== undefined) return fromStatusReply(value);
+    if (this.callbackCalled) return fromStatusReply(this.callbackValue);
+    return new Promise((resolve) => {
+      this.awaitingCallback = (result) => resolve(fromStatusReply(result));
+    });
   }
 
   private onCallback(result: unknown): void {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { ErrorCodes, type EventCallback, type EventSubmitter, type Logger, type Response, type Trigger, type TriggerCreateOptions, type TriggerInfo } from '@nucleon/core';
+import { createError, ErrorCodes, type EventCallback, type EventSubmitter, type Logger, type Response, type Trigger, type TriggerCreateOptions, type TriggerInfo } from '@nucleon/core';
 import { BodyTooLargeError, readBody } from './body-reader.js';
 import { actualRequestHeaders, corsSettings, isPreflight, preflightResponse, type CorsSettings } from './cors.js';
 import { errorReply } from './error-responses.js';
@@ -119,7 +119,7 @@ export class HttpTrigger implements Trigger {
     } catch (err) {
       // Invalid header names or values from the handler: a 500, not a crash.
       this.logger.errorWith('handler returned headers that cannot be sent', { eventId: id, error: (err as Error).message });
-      this.sendError(req, res, err, id);
+      this.sendError(req, res, createError(ErrorCodes.INVALID_RESPONSE, 'invalid response headers', { cause: err }), id);
       return;
     }
     res.end(body);

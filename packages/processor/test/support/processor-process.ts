@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The built processor binary the tests run, exactly as users and platforms do. */
+export const PROCESSOR_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'main.js');
+
+/** A free loopback port (bind port 0, read it, release it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Writes files (relative path -> content) into a fresh temp directory. */
+export function functionDir(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'nucleon-fn-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  return dir;
+}
+
+export interface StartedProcessor {
+  child: ChildProcess;
+  url: string;
+  adminUrl: string;
+  /** Everything the processor printed so far (stdout and stderr). */
+  output(): string;
+  /** Parsed JSON log lines from stdout. */
+  logLines(): Array<Record<string, unknown>>;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Spawns the processor on free ports; with `waitReady`, resolves once /ready says 200. */
+export async function startProcessor(dir: string, options: { env?: Record<string, string>; waitReady?: boolean; args?: string[] } = {}): Promise<StartedProcessor> {
+  const [httpPort, adminPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, [PROCESSOR_MAIN, '--config', join(dir, 'function.yaml'), '--function-dir', dir, ...(options.args ?? [])], {
+    env: {
+      ...process.env, NUCLEON_HTTP_PORT: String(httpPort), NUCLEON_HTTP_HOST: '127.0.0.1', NUCLEON_ADMIN_PORT: String(adminPort),
+      NUCLEON_ADMIN_HOST: '127.0.0.1', NUCLEON_LOG_LEVEL: 'info', ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const started: StartedProcessor = {
+    child,
+    url: `http://127.0.0.1:${httpPort}`,
+    adminUrl: `http://127.0.0.1:${adminPort}`,
+    output: () => stdout + stderr,
+    logLines: () => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>),
+    exited,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+  if (options.waitReady !== false) await waitReady(started);
+  return started;
+}
+
+async function waitReady(p: StartedProcessor): Promise<void> {
+  const until = Date.now() + 15_000;
+  let exitedEarly = false;
+  void p.exited.then(() => { exitedEarly = true; });
+  while (Date.now() < until && !exitedEarly) {
+    try {
+      const res = await fetch(`${p.adminUrl}/ready`);
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await p.stop('SIGKILL');
+  throw new Error(`processor did not become ready:\n${p.output()}`);
+}
+
+/** A function.yaml for a Node handler with one HTTP trigger. */
+export function functionYaml(options: { name?: string; runtime?: string; handler?: string; eventTimeout?: string; trigger?: string } = {}): string {
+  return [
+    'apiVersion: nuclio.io/v1',
+    'kind: NuclioFunction',
+    'metadata:',
+    `  name: ${options.name ?? 'test-fn'}`,
+    'spec:',
+    `  runtime: ${options.runtime ?? 'nodejs'}`,
+    `  handler: ${options.handler ?? 'main:handler'}`,
+    ...(options.eventTimeout ? [`  eventTimeout: ${options.eventTimeout}`] : []),
+    ...(options.trigger ? ['  triggers:', options.trigger] : []),
+    '',
+  ].join('\n');
+}
