@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what the tests need (Node 24, pnpm, dependencies), builds, type-checks, and runs
+# every test: unit and integration (real processes, real HTTP). Ends with `N passed, N failed`.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$NUCLEON_ROOT"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "installing dependencies"
+pnpm install --frozen-lockfile || exit 1
+step "building and type-checking every package"
+pnpm nx run-many -t build lint --output-style=static || exit 1
+
+results="$(mktemp -d)"
+step "running unit and integration tests"
+pnpm vitest run --reporter=default --reporter=json --outputFile="$results/vitest.json"
+vitest_status=$?
+step "running the example plugin's and the benchmarks' own tests"
+node_logs=()
+for dir in examples/trigger-ticker bench/http; do
+  [ -d "$dir" ] || continue
+  log="$results/$(echo "$dir" | tr / -).log"
+  (cd "$dir" && node --test) > "$log" 2>&1
+  node_status=$?
+  cat "$log" | tail -n 12
+  [ $node_status -eq 0 ] || vitest_status=1
+  node_logs+=("$log")
+done
+
+node scripts/summarize-tests.mjs "$results/vitest.json" "${node_logs[@]}"
+exit $vitest_status
