@@ -29,11 +29,12 @@ export const BUILTIN_RUNTIMES: Readonly<Record<string, string>> = {
 
 /** Package implementing a trigger kind. */
 export function triggerPackage(kind: string): string {
-  return BUILTIN_TRIGGERS[kind] ?? kind;
+  // Own keys only: `toString` or `constructor` is a (bad) package name, not Object.prototype's.
+  return Object.hasOwn(BUILTIN_TRIGGERS, kind) ? (BUILTIN_TRIGGERS[kind] as string) : kind;
 }
 
 /** Package implementing a runtime; `python:3.11` is the `python` runtime. */
 export function runtimePackage(runtime: string): string {
   const base = runtime.split(':')[0] ?? runtime;
-  return BUILTIN_RUNTIMES[base] ?? runtime;
+  return Object.hasOwn(BUILTIN_RUNTIMES, base) ? (BUILTIN_RUNTIMES[base] as string) : runtime;
 }
