@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { openPlatform } from '../platforms.js';
+import { platformOption } from './function-options.js';
+
+/** `nucleon logs <name>`: the processor's log lines (JSON), optionally followed. */
+export function registerLogs(program: Command): void {
+  program.command('logs')
+    .description('print the log of a deployed function (its processor\'s JSON lines, handler logs included)')
+    .argument('<name>', 'function name')
+    .option('-f, --follow', 'keep printing new lines until Ctrl-C or the function stops')
+    .addOption(platformOption())
+    .addHelpText('after', '\nExit codes: 0 done (also after Ctrl-C while following), 3 no function of that name.')
+    .action(async (name: string, opts: { follow?: boolean; platform: string }) => {
+      const controller = new AbortController();
+      const stop = (): void => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        for await (const line of openPlatform(opts.platform).logs(name, { follow: opts.follow, signal: controller.signal })) {
+          if (!process.stdout.write(`${line}\n`)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+        }
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+    });
+}

@@ -1,0 +1,13 @@
+export { runCli } from './run-cli.js';
+export { createProgram } from './program.js';
+export { ExitCodes, exitCodeFor, formatError, usageError } from './errors.js';
+export type { ExitCode } from './errors.js';
+export { loadFunction, formatWarnings } from './config/load-function.js';
+export type { LoadedFunction } from './config/load-function.js';
+export { overridesFrom, parseEnvFlags, parseTriggersFlag } from './config/function-flags.js';
+export type { FunctionFlags, ConfigOverrides } from './config/function-flags.js';
+export { mergeConfig } from './config/merge-config.js';
+export { locateFunction } from './config/locate-function.js';
+export type { FunctionLocation } from './config/locate-function.js';
+export { nameFromPath, runtimeForFile, handlerForFile } from './function-name.js';
+export { openPlatform, PLATFORM_NAMES } from './platforms.js';

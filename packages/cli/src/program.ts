@@ -1,0 +1,37 @@
+import { Command, type OutputConfiguration } from 'commander';
+import { registerDelete } from './commands/delete.js';
+import { registerDeploy } from './commands/deploy.js';
+import { registerGet } from './commands/get.js';
+import { registerInit } from './commands/init.js';
+import { registerInvoke } from './commands/invoke.js';
+import { registerLogs } from './commands/logs.js';
+import { registerRun } from './commands/run.js';
+import pkg from '../package.json' with { type: 'json' };
+
+const EXIT_CODES_HELP = `
+Exit codes: 0 success, 1 operation failed, 2 usage error, 3 function not found,
+4 invalid function configuration. Set NUCLEON_DEBUG=1 for stack traces.
+State lives in $NUCLEON_HOME/local (default: \${XDG_STATE_HOME:-~/.local/state}/nucleon/local).`;
+
+/**
+ * The `nucleon` command tree. Commander errors are thrown (exitOverride) rather than exiting,
+ * so `runCli` maps every failure to an exit code in one place.
+ */
+export function createProgram(output?: OutputConfiguration): Command {
+  const program = new Command('nucleon');
+  if (output) program.configureOutput(output);
+  program
+    .description('Nucleon: serverless functions for real-time event and data processing (Nuclio-compatible)')
+    .version(pkg.version, '-V, --version')
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', EXIT_CODES_HELP);
+  registerInit(program);
+  registerRun(program);
+  registerDeploy(program);
+  registerInvoke(program);
+  registerGet(program);
+  registerDelete(program);
+  registerLogs(program);
+  return program;
+}

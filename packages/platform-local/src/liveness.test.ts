@@ -1,0 +1,53 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isOurProcessor, isPidAlive, probeReady } from './liveness.js';
+
+const DEAD_PID = 2 ** 31 - 1;
+
+describe('isPidAlive / isOurProcessor', () => {
+  it('reports a dead pid as not alive', () => {
+    expect(isPidAlive(DEAD_PID)).toBe(false);
+    expect(isPidAlive(0)).toBe(false);
+    expect(isOurProcessor(DEAD_PID, '/x/main.js')).toBe(false);
+  });
+
+  it('takes a live pid whose command line lacks the entry for a reused pid', () => {
+    expect(isPidAlive(process.pid)).toBe(true);
+    expect(isOurProcessor(process.pid, '/nowhere/processor/main.js')).toBe(false);
+  });
+
+  it('accepts a live pid whose command line has the entry', async () => {
+    const proc = await mkdtemp(join(tmpdir(), 'nucleon-proc-'));
+    await mkdir(join(proc, String(process.pid)));
+    await writeFile(join(proc, String(process.pid), 'cmdline'), 'node\0/opt/processor/main.js\0--config\0f.json\0');
+    expect(isOurProcessor(process.pid, '/opt/processor/main.js', proc)).toBe(true);
+    expect(isOurProcessor(process.pid, '/opt/other/main.js', proc)).toBe(false);
+    await rm(proc, { recursive: true, force: true });
+  });
+});
+
+describe('probeReady', () => {
+  let server: Server | undefined;
+  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+  async function serve(status: number): Promise<number> {
+    server = createServer((_req, res) => res.writeHead(status).end());
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    return (server.address() as { port: number }).port;
+  }
+
+  it('is true only for 200', async () => {
+    expect(await probeReady(await serve(200))).toBe(true);
+  });
+
+  it('is false for 503 and for a closed port', async () => {
+    const port = await serve(503);
+    expect(await probeReady(port)).toBe(false);
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+    server = undefined;
+    expect(await probeReady(port, 300)).toBe(false);
+  });
+});

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+
+/** True when a process with this pid exists and we may signal it (zombies count as alive). */
+export function isPidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when `pid` is alive and its command line names `processorEntry`, so a pid the OS
+ * reused for another program is never taken for our processor. Without /proc (not Linux)
+ * only liveness can be checked.
+ */
+export function isOurProcessor(pid: number, processorEntry: string, procRoot = '/proc'): boolean {
+  if (!isPidAlive(pid)) return false;
+  let cmdline: string;
+  try {
+    cmdline = readFileSync(`${procRoot}/${pid}/cmdline`, 'utf8');
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' && !hasProc(procRoot);
+  }
+  // A zombie has an empty command line: it has exited and only waits to be reaped.
+  return cmdline.split('\0').includes(processorEntry);
+}
+
+function hasProc(procRoot: string): boolean {
+  try {
+    readFileSync(`${procRoot}/self/cmdline`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when the processor's admin server answers `GET /ready` with 200 within `timeoutMs`. */
+export async function probeReady(adminPort: number, timeoutMs = 1000): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${adminPort}/ready`, { signal: AbortSignal.timeout(timeoutMs) });
+    await res.body?.cancel();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,69 @@
+import { createError, ErrorCodes, type DeployRequest, type FunctionStatus, type LogsOptions, type Platform } from '@nucleon/core';
+import { deployFunction, stopOrphan } from './deploy.js';
+import { statusOf } from './function-status.js';
+import { isOurProcessor } from './liveness.js';
+import { readLogLines } from './log-file.js';
+import { withNameLock } from './name-lock.js';
+import type { ResolvedSettings } from './settings.js';
+import { StateStore } from './state-store.js';
+import { stopProcessor } from './stop-process.js';
+
+/**
+ * Runs each function as a detached local processor process. It keeps no state in memory:
+ * every call reads `<stateDir>/functions/<name>/status.json`, so a restarted CLI sees the
+ * functions an earlier one deployed.
+ */
+export class LocalPlatform implements Platform {
+  private readonly store: StateStore;
+
+  constructor(readonly settings: ResolvedSettings) {
+    this.store = new StateStore(settings.stateDir);
+  }
+
+  async deploy(request: DeployRequest): Promise<FunctionStatus> {
+    const record = await deployFunction(this.store, this.settings, request);
+    return statusOf(record, this.store.logFile(record.name));
+  }
+
+  async get(name: string): Promise<FunctionStatus | undefined> {
+    const record = await this.store.read(name);
+    return record && statusOf(record, this.store.logFile(name));
+  }
+
+  async list(): Promise<FunctionStatus[]> {
+    const statuses = await Promise.all((await this.store.names()).map((name) => this.get(name)));
+    return statuses.filter((s): s is FunctionStatus => s !== undefined);
+  }
+
+  /** SIGTERM, up to 10 s to drain, then SIGKILL; then the function's state folder goes. */
+  async delete(name: string): Promise<void> {
+    await withNameLock(this.store.stateDir, name, async () => {
+      const record = await this.store.read(name);
+      if (!record) throw notFound(name);
+      await stopOrphan(this.store, name);
+      const gone = await stopProcessor(record.pid, record.processorEntry);
+      if (!gone) {
+        throw createError(ErrorCodes.PLUGIN_FAILED, `could not stop the processor of "${name}" (pid ${record.pid})`);
+      }
+      await this.store.remove(name);
+    });
+  }
+
+  async *logs(name: string, options: LogsOptions = {}): AsyncIterable<string> {
+    const record = await this.store.read(name);
+    if (!record) throw notFound(name);
+    yield* readLogLines(this.store.logFile(name), {
+      follow: options.follow,
+      signal: options.signal,
+      // Re-read each time: a redeploy swaps the processor, a delete removes the record.
+      writerAlive: async () => {
+        const current = await this.store.read(name);
+        return current !== undefined && isOurProcessor(current.pid, current.processorEntry);
+      },
+    });
+  }
+}
+
+function notFound(name: string): Error {
+  return createError(ErrorCodes.FUNCTION_NOT_FOUND, `function "${name}" not found on the local platform`);
+}

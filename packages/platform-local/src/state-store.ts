@@ -1,0 +1,89 @@
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** What `status.json` records about one deployed function; the only source of truth. */
+export interface FunctionRecord {
+  name: string;
+  pid: number;
+  httpPort: number;
+  adminPort: number;
+  /** Directory holding the handler code. */
+  functionDir: string;
+  createdAt: string;
+  runtime: string;
+  handler: string;
+  /** The processor main file; a live pid whose command line lacks it is a reused pid. */
+  processorEntry: string;
+  /** False when the function has triggers but none of kind `http` (then it has no URL). */
+  hasHttpTrigger?: boolean;
+}
+
+/** File layout under `<stateDir>`: `functions/<name>/{function.json,status.json,processor.log}`. */
+export class StateStore {
+  constructor(readonly stateDir: string) {}
+
+  functionsDir(): string {
+    return join(this.stateDir, 'functions');
+  }
+
+  dir(name: string): string {
+    return join(this.functionsDir(), name);
+  }
+
+  configFile(name: string): string {
+    return join(this.dir(name), 'function.json');
+  }
+
+  /** Where a replacing deploy writes its config until the new processor is ready. */
+  nextConfigFile(name: string): string {
+    return join(this.dir(name), 'function.next.json');
+  }
+
+  statusFile(name: string): string {
+    return join(this.dir(name), 'status.json');
+  }
+
+  logFile(name: string): string {
+    return join(this.dir(name), 'processor.log');
+  }
+
+  async ensureDir(name: string): Promise<void> {
+    await mkdir(this.dir(name), { recursive: true });
+  }
+
+  /** The record of `name`, or undefined when there is none (or it is unreadable). */
+  async read(name: string): Promise<FunctionRecord | undefined> {
+    try {
+      const record = JSON.parse(await readFile(this.statusFile(name), 'utf8')) as FunctionRecord;
+      return typeof record.pid === 'number' && typeof record.name === 'string' ? record : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Writes `status.json` atomically (temp file + rename) so a reader never sees half a record. */
+  async write(record: FunctionRecord): Promise<void> {
+    await this.writeJson(this.statusFile(record.name), record);
+  }
+
+  async writeJson(file: string, value: unknown): Promise<void> {
+    const temp = `${file}.${process.pid}.tmp`;
+    await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`);
+    await rename(temp, file);
+  }
+
+  /** Names of every function folder holding a record, sorted. */
+  async names(): Promise<string[]> {
+    let entries: string[];
+    try {
+      entries = await readdir(this.functionsDir());
+    } catch {
+      return [];
+    }
+    return entries.filter((e) => !e.startsWith('.')).sort();
+  }
+
+  async remove(name: string): Promise<void> {
+    await rm(this.dir(name), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,22 @@
+// A stand-in for the processor binary, for testing the platform's process handling only:
+// it honours the same arguments and environment, and FAKE_MODE (passed through spec.env)
+// picks a failure: "crash" exits at once, "never-ready" keeps /ready at 503.
+import { createServer } from 'node:http';
+
+const mode = process.env.FAKE_MODE ?? 'ok';
+const config = process.argv[process.argv.indexOf('--config') + 1];
+console.log(JSON.stringify({ msg: 'fake processor starting', mode, config, pid: process.pid }));
+if (mode === 'crash') {
+  console.error('fatal: handler file main.js not found');
+  process.exit(1);
+}
+const http = createServer((_req, res) => res.end(JSON.stringify({ pid: process.pid, greeting: process.env.GREETING })));
+const admin = createServer((req, res) => res.writeHead(req.url === '/ready' && mode === 'ok' ? 200 : 503).end());
+http.listen(Number(process.env.NUCLEON_HTTP_PORT), process.env.NUCLEON_HTTP_HOST);
+admin.listen(Number(process.env.NUCLEON_ADMIN_PORT), process.env.NUCLEON_ADMIN_HOST);
+process.on('SIGTERM', () => {
+  console.log(JSON.stringify({ msg: 'draining', pid: process.pid }));
+  http.close();
+  admin.close();
+  setTimeout(() => process.exit(0), 20);
+});

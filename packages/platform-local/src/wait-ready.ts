@@ -1,0 +1,50 @@
+import type { ChildProcess } from 'node:child_process';
+import { probeReady } from './liveness.js';
+import { sleep } from './sleep.js';
+
+/** How a readiness wait ended. */
+export type ReadyOutcome =
+  | { kind: 'ready' }
+  | { kind: 'exited'; code: number | null; signal: NodeJS.Signals | null }
+  | { kind: 'spawn-error'; error: Error }
+  | { kind: 'timeout' };
+
+/** Polls `GET /ready` every `intervalMs` until 200, the child exits, or `timeoutMs` passes. */
+export async function waitReady(child: ChildProcess, adminPort: number, timeoutMs: number, intervalMs = 50): Promise<ReadyOutcome> {
+  let ended: ReadyOutcome | undefined;
+  const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
+    ended ??= { kind: 'exited', code, signal };
+  };
+  const onError = (error: Error): void => {
+    ended ??= { kind: 'spawn-error', error };
+  };
+  child.once('exit', onExit);
+  child.once('error', onError);
+  try {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      if (ended) return ended;
+      if (await probeReady(adminPort, Math.min(1000, Math.max(50, until - Date.now())))) return { kind: 'ready' };
+      if (ended) return ended;
+      await sleep(intervalMs);
+    }
+    return ended ?? { kind: 'timeout' };
+  } finally {
+    child.off('exit', onExit);
+    child.off('error', onError);
+  }
+}
+
+/** Words for a failed outcome, for the DEPLOY_FAILED message. */
+export function describeOutcome(outcome: ReadyOutcome, timeoutMs: number): string {
+  switch (outcome.kind) {
+    case 'exited':
+      return outcome.signal ? `the processor was killed by ${outcome.signal}` : `the processor exited with code ${outcome.code}`;
+    case 'spawn-error':
+      return `the processor could not be started: ${outcome.error.message}`;
+    case 'timeout':
+      return `the processor was not ready within ${timeoutMs} ms`;
+    default:
+      return 'the processor is ready';
+  }
+}
