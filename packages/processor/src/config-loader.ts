@@ -33,7 +33,7 @@ export function loadFunctionConfig(options: LoadConfigOptions): ValidatedConfig 
 /** Derives a valid function name from a directory or file path (`./My_Func.js` -> `my-func`). */
 export function nameFromPath(path: string): string {
   const abs = resolve(path);
-  const base = /\.(ya?ml|json)$/.test(abs) ? basename(dirname(abs)) : basename(abs, extname(abs));
+  const base = /\.(ya?ml|json)$/i.test(abs) ? basename(dirname(abs)) : basename(abs, extname(abs));
   const name = base.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 63).replace(/^-+|-+$/g, '');
   return name || 'function';
 }

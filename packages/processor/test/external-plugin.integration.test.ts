@@ -1,18 +1,17 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROCESSOR_MAIN, startProcessor } from './support/processor-process.js';
 
 // Proves that a plugin living outside the workspace works: examples/trigger-ticker is packed
 // with npm, installed into a function directory like any npm dependency, and loaded by the
 // real processor binary by its package name.
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const PROCESSOR_MAIN = join(REPO, 'packages/processor/dist/main.js');
 const TICKER_DIR = join(REPO, 'examples/trigger-ticker');
 const BODY = 'tick-from-outside';
 
@@ -31,20 +30,8 @@ afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
-/** A free loopback port: bind 127.0.0.1:0, read the port, release it. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** A function directory with the ticker installed from the tarball and a handler that records each body. */
-async function createFunctionDir(name: string): Promise<{ dir: string; config: string; received: string }> {
+async function createFunctionDir(name: string): Promise<{ dir: string; received: string }> {
   const dir = join(workDir, name);
   await mkdir(dir);
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name, private: true, type: 'module' }));
@@ -76,34 +63,7 @@ spec:
         intervalMs: 50
         body: ${BODY}
 `);
-  return { dir, config, received };
-}
-
-interface RunningProcessor {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-  adminPort: number;
-}
-
-async function startProcessor(fn: { dir: string; config: string }): Promise<RunningProcessor> {
-  const adminPort = await freePort();
-  const httpPort = await freePort();
-  const child = spawn(process.execPath, [PROCESSOR_MAIN, '--config', fn.config, '--function-dir', fn.dir], {
-    cwd: fn.dir,
-    env: {
-      ...process.env,
-      NUCLEON_ADMIN_PORT: String(adminPort), NUCLEON_ADMIN_HOST: '127.0.0.1',
-      NUCLEON_HTTP_PORT: String(httpPort), NUCLEON_HTTP_HOST: '127.0.0.1',
-      NUCLEON_LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-  child.stderr!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited, adminPort };
+  return { dir, received };
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes. */
@@ -121,17 +81,6 @@ async function receivedBodies(file: string): Promise<string[]> {
   return text.split('\n').filter(Boolean);
 }
 
-function jsonLines(output: string): Array<Record<string, unknown>> {
-  return output.split('\n').flatMap((line) => {
-    try {
-      const parsed: unknown = JSON.parse(line);
-      return parsed !== null && typeof parsed === 'object' ? [parsed as Record<string, unknown>] : [];
-    } catch {
-      return [];
-    }
-  });
-}
-
 async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms); });
@@ -145,12 +94,8 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
 describe('a third-party trigger plugin installed from an npm tarball', () => {
   it('is loaded by package name, feeds the handler, and stops cleanly on SIGTERM', async () => {
     const fn = await createFunctionDir('ticker-fn');
-    const proc = await startProcessor(fn);
+    const proc = await startProcessor(fn.dir);
     try {
-      await waitFor('/ready', async () => {
-        const res = await fetch(`http://127.0.0.1:${proc.adminPort}/ready`).catch(() => undefined);
-        return res?.status === 200;
-      }, 20_000, proc.output);
       await waitFor('three ticks at the handler', async () => (await receivedBodies(fn.received)).length >= 3, 10_000, proc.output);
 
       proc.child.kill('SIGTERM');
@@ -163,7 +108,7 @@ describe('a third-party trigger plugin installed from an npm tarball', () => {
     expect(bodies.length).toBeGreaterThanOrEqual(3);
     expect(new Set(bodies)).toEqual(new Set([BODY]));
 
-    const lines = jsonLines(proc.output());
+    const lines = proc.logLines();
     expect(lines.some((l) => l.msg === `handler got ${BODY}`)).toBe(true);
     // A clean stop loses no tick: nothing submitted after stop, in-flight ones finished.
     expect(lines.filter((l) => l.msg === 'tick failed')).toEqual([]);
@@ -176,7 +121,7 @@ describe('a third-party trigger plugin installed from an npm tarball', () => {
     expect(source).toContain("coreRange: '^0.1.0'");
     await writeFile(entry, source.replace("coreRange: '^0.1.0'", "coreRange: '^99.0.0'"));
 
-    const proc = await startProcessor(fn);
+    const proc = await startProcessor(fn.dir, { waitReady: false });
     try {
       const code = await within(proc.exited, 20_000, 'processor exit');
       expect(code).not.toBe(0);

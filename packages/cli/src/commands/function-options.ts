@@ -3,17 +3,8 @@ import type { FunctionFlags } from '../config/function-flags.js';
 import { wholeNumber } from '../config/function-flags.js';
 import { usageError } from '../errors.js';
 
-/** The options commander collects for `run` and `deploy`. */
-export interface FunctionOptionValues {
-  path?: string;
-  file?: string;
-  runtime?: string;
-  handler?: string;
-  env?: string[];
-  triggers?: string;
-  name?: string;
-  readinessTimeout?: number;
-}
+/** The options commander collects for `run` and `deploy`: nuctl's function flags. */
+export type FunctionOptionValues = FunctionFlags;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
