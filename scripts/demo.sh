@@ -17,4 +17,4 @@ nucleon deploy examples/hello-node
 echo "==> nucleon invoke hello-node" >&2
 nucleon invoke hello-node -m POST -H 'content-type: application/json' -b '{"name":"Nucleon"}'
 echo
-echo "==> done. Try: node packages/cli/dist/main.js get | logs hello-node | delete hello-node" >&2
+echo "==> done. Next: bash scripts/nucleon get; bash scripts/nucleon logs hello-node; bash scripts/nucleon delete hello-node" >&2
