@@ -2,6 +2,8 @@ export { ErrorCodes, NucleonError, createError, isNucleonError, formatProblems }
 export type { ErrorCode, ConfigProblem, ErrorDetails } from './errors.js';
 export type { Event, EventHeaders, TriggerInfo } from './event.js';
 export { Response, isResponse } from './response.js';
+export { normalizeResult } from './result-normalizer.js';
+export type { NormalizedResponse } from './result-normalizer.js';
 export type { ResponseInit, ResponseHeaders } from './response.js';
 export type { Context, HandlerResult } from './context.js';
 export type { Logger, LogFields, LogLevel } from './logger.js';

@@ -34,12 +34,20 @@ const NOT_FOUND_CODE: Record<PluginKind, ErrorCode> = {
  */
 export async function loadPlugin<K extends PluginKind>(request: PluginRequest<K>): Promise<PluginOf<K>> {
   const { kind, packageName, configuredAs, configPath } = request;
-  const resolved = resolvePackageEntry(packageName, request.searchPaths);
+  let resolved: ReturnType<typeof resolvePackageEntry>;
+  try {
+    resolved = resolvePackageEntry(packageName, request.searchPaths);
+  } catch (cause) {
+    // A corrupt package.json (JSON.parse) would otherwise surface as a bare SyntaxError.
+    throw createError(ErrorCodes.PLUGIN_FAILED, `${configPath}: ${kind} plugin ${packageName} cannot be resolved: ${(cause as Error).message}`,
+      { cause, details: { plugin: packageName, hook: 'resolve' } });
+  }
   if (!resolved) {
-    const builtins = Object.keys(kind === 'trigger' ? BUILTIN_TRIGGERS : BUILTIN_RUNTIMES).join(', ');
+    // Platforms have no built-in names here: the CLI wires its platforms statically.
+    const builtins = kind === 'platform' ? '' : Object.keys(kind === 'trigger' ? BUILTIN_TRIGGERS : BUILTIN_RUNTIMES).join(', ');
     throw createError(NOT_FOUND_CODE[kind],
       `${configPath}: unknown ${kind} "${configuredAs}": package ${packageName} is not installed ` +
-      `(looked in node_modules above ${request.searchPaths.join(', ')}). Built-in ${kind}s: ${builtins}; ` +
+      `(looked in node_modules above ${request.searchPaths.join(', ')}). ${builtins ? `Built-in ${kind}s: ${builtins}; ` : ''}` +
       `a third-party ${kind} is named by its npm package name and must be installed where the function lives.`,
       { details: { plugin: packageName, path: configPath } });
   }

@@ -74,24 +74,25 @@ describe('WaitQueue', () => {
   it('keeps FIFO order across 2000 waits with interleaved timeouts and the queue compacting', async () => {
     const queue = new WaitQueue<number>();
     const got = new Map<number, number | string>();
-    const track = (id: number, timeoutMs: number) => {
-      void outcome(queue.wait(timeoutMs, timeoutError)).then((v) => { got.set(id, v); });
+    // Every fourth waiter times out almost at once; the rest wait long enough to be served.
+    const live = (id: number) => id % 4 !== 3;
+    const track = (id: number) => {
+      void outcome(queue.wait(live(id) ? 10_000 : 1, timeoutError)).then((v) => { got.set(id, v); });
     };
-    // Even ids wait long, odd ids time out almost at once.
-    for (let id = 0; id < 2000; id += 1) track(id, id % 2 === 0 ? 10_000 : 1);
+    for (let id = 0; id < 2000; id += 1) track(id);
     await sleep(50);
-    // Serve 600 live waiters: more than 1024 entries consumed, so the queue compacts.
-    for (let v = 0; v < 600; v += 1) expect(queue.handOff(v)).toBe(true);
-    // New waiters join behind the 400 live ones still waiting, interleaved with more timeouts.
-    for (let id = 2000; id < 2200; id += 1) track(id, id % 2 === 0 ? 10_000 : 1);
+    // Serving 1100 consumes more than 1024 entries, so the queue compacts (with a live waiter next).
+    for (let v = 0; v < 1100; v += 1) expect(queue.handOff(v)).toBe(true);
+    // New waiters join behind the 400 live ones still waiting, with more timeouts among them.
+    for (let id = 2000; id < 2200; id += 1) track(id);
     await sleep(50);
-    for (let v = 600; v < 1100; v += 1) expect(queue.handOff(v)).toBe(true);
+    for (let v = 1100; v < 1650; v += 1) expect(queue.handOff(v)).toBe(true);
     expect(queue.handOff(-1)).toBe(false);
     await sleep(0);
 
-    const liveIds = [...Array(2200).keys()].filter((id) => id % 2 === 0);
+    const ids = [...Array(2200).keys()];
+    const liveIds = ids.filter(live);
     expect(liveIds.map((id) => got.get(id))).toEqual(liveIds.map((_, i) => i));
-    const timedOut = [...Array(2200).keys()].filter((id) => id % 2 === 1);
-    expect(timedOut.every((id) => got.get(id) === 'error: timed out')).toBe(true);
+    expect(ids.filter((id) => !live(id)).every((id) => got.get(id) === 'error: timed out')).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorCodes, Response, type Context, type Event, type Runtime, type RuntimeWorker } from '@nucleon/core';
+import { ErrorCodes, Response, type Context, type Event, type NucleonError, type Runtime, type RuntimeWorker } from '@nucleon/core';
 import { createTestEvent, noopLogger } from '@nucleon/core/testing';
 import { createWorkerContext } from './context-factory.js';
 import type { EventResult, TriggerMetrics } from './metrics.js';
@@ -187,7 +187,7 @@ describe('WorkerPool: eventTimeout', () => {
     const runtime = new FakeRuntime(() => (calls++ === 0 ? stuck.promise : 'ok'));
     const { pool, results } = await makePool(runtime, { eventTimeoutMs: 50 });
     const answers: string[] = [];
-    pool.dispatch(event(), (err) => answers.push(err ? (err as { code: string }).code : 'ok'));
+    pool.dispatch(event(), (err) => answers.push(err ? (err as NucleonError).code : 'ok'));
     await sleep(150);
     stuck.reject(new Error('late'));
     await sleep(10);

@@ -1,10 +1,9 @@
 import {
-  createError, ErrorCodes, isNucleonError, type Context, type Event, type EventCallback, type EventSubmitter,
-  type Logger, type Runtime, type RuntimeWorker,
+  createError, ErrorCodes, isNucleonError, normalizeResult, type Context, type Event, type EventCallback, type EventSubmitter,
+  type Logger, type NormalizedResponse, type Runtime, type RuntimeWorker,
 } from '@nucleon/core';
 import { errorFields } from './logging.js';
 import type { TriggerMetrics } from './metrics.js';
-import { normalizeResult, type NormalizedResponse } from './result-normalizer.js';
 import { WaitQueue } from './wait-queue.js';
 
 export interface WorkerPoolOptions {

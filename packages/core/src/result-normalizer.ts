@@ -1,4 +1,5 @@
-import { createError, ErrorCodes, isResponse, Response, type ResponseHeaders } from '@nucleon/core';
+import { createError, ErrorCodes } from './errors.js';
+import { isResponse, Response, type ResponseHeaders } from './response.js';
 
 /** A handler's result in wire form: the body is always a string or bytes, the type is known. */
 export interface NormalizedResponse extends Response {

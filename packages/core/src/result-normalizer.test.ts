@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, Response, type ResponseHeaders } from '@nucleon/core';
+import { ErrorCodes } from './errors.js';
+import { Response, type ResponseHeaders } from './response.js';
 import { normalizeResult } from './result-normalizer.js';
 
 const TEXT = 'text/plain; charset=utf-8';
