@@ -20,7 +20,7 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 }
 
 async function start(isReady: () => boolean, metrics = new ProcessorMetrics('fn')) {
-  server = await startAdminServer({ host: '127.0.0.1', port: 0, registry: metrics.registry, isReady });
+  server = await startAdminServer({ host: '127.0.0.1', port: 0, metrics: () => metrics.render(), isReady });
   const { port } = server.address();
   return (path: string) => fetch(`http://127.0.0.1:${port}${path}`);
 }

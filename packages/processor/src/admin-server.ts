@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
 
 export interface AdminServer {
   address(): { host: string; port: number };
@@ -14,7 +13,8 @@ export interface AdminServer {
 export async function startAdminServer(options: {
   host: string;
   port: number;
-  registry: Registry;
+  /** Renders the Prometheus text format and its content type. */
+  metrics(): Promise<{ text: string; contentType: string }>;
   isReady(): boolean;
 }): Promise<AdminServer> {
   const server: Server = createServer((req, res) => {
@@ -25,8 +25,8 @@ export async function startAdminServer(options: {
       const ready = options.isReady();
       res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready\n' : 'not ready\n');
     } else if (path === '/metrics') {
-      options.registry.metrics().then(
-        (text) => res.writeHead(200, { 'content-type': options.registry.contentType }).end(text),
+      options.metrics().then(
+        ({ text, contentType }) => res.writeHead(200, { 'content-type': contentType }).end(text),
         (err: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics failed: ${err.message}\n`),
       );
     } else {

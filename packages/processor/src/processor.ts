@@ -68,7 +68,8 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
   const triggers: RunningTrigger[] = [];
   const searchPaths = [options.functionDir, ...(options.pluginPaths ?? []), process.cwd(), OWN_DIR];
   const admin: AdminServer = await startAdminServer({
-    host: options.adminHost ?? '127.0.0.1', port: options.adminPort ?? 8082, registry: metrics.registry, isReady: () => ready,
+    host: options.adminHost ?? '127.0.0.1', port: options.adminPort ?? 8082, isReady: () => ready,
+    metrics: () => metrics.render(),
   });
   let runtime: Runtime | undefined;
 

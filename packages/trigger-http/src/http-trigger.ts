@@ -5,9 +5,22 @@ import { createError, ErrorCodes, type EventCallback, type EventSubmitter, type 
 import { BodyTooLargeError, readBody } from './body-reader.js';
 import { actualRequestHeaders, corsSettings, isPreflight, preflightResponse, type CorsSettings } from './cors.js';
 import { errorReply } from './error-responses.js';
-import { hasBody, requestToEvent } from './request-event.js';
+import { HttpEvent, hasBody } from './request-event.js';
 
 type OutgoingHeaders = Record<string, string | number | string[]>;
+
+/**
+ * Appends a handler header to a flat list that starts with content-type and content-length;
+ * a list value becomes repeated headers. A handler's Content-Type replaces the default one;
+ * its Content-Length is ignored, since the body's real length is what gets sent.
+ */
+function pushHeader(headers: Array<string | number>, name: string, value: string | number | string[] | undefined): void {
+  const lower = name.toLowerCase();
+  if (lower === 'content-length' || value === undefined) return;
+  if (lower === 'content-type') headers[1] = String(value);
+  else if (Array.isArray(value)) for (const v of value) headers.push(name, v);
+  else headers.push(name, value);
+}
 
 /**
  * The HTTP trigger, on node:http directly: it turns each request into an Event, submits it
@@ -82,22 +95,22 @@ export class HttpTrigger implements Trigger {
       this.requestDone();
       return;
     }
-    const id = this.idPrefix + (this.nextId += 1);
+    const seq = (this.nextId += 1);
     if (!hasBody(req)) {
-      this.dispatch(req, res, id, undefined);
+      this.dispatch(req, res, seq, undefined);
       return;
     }
     readBody(req, this.maxBody).then(
-      (body) => this.dispatch(req, res, id, body),
+      (body) => this.dispatch(req, res, seq, body),
       (err: unknown) => this.rejectBody(req, res, err),
     );
   }
 
-  private dispatch(req: IncomingMessage, res: ServerResponse, id: string, body: Buffer | undefined): void {
-    const event = requestToEvent(req, body, id, this.info);
+  private dispatch(req: IncomingMessage, res: ServerResponse, seq: number, body: Buffer | undefined): void {
+    const event = new HttpEvent(req, body, this.idPrefix, seq, this.info);
     const reply: EventCallback = (err, response) => {
-      if (err) this.sendError(req, res, err, id);
-      else this.send(req, res, response as Response, id);
+      if (err) this.sendError(req, res, err, event.id);
+      else this.send(req, res, response as Response, event.id);
       this.requestDone();
     };
     if (this.submitter.dispatch) this.submitter.dispatch(event, reply);
@@ -106,16 +119,17 @@ export class HttpTrigger implements Trigger {
 
   private send(req: IncomingMessage, res: ServerResponse, response: Response, id: string): void {
     const body = response.body as string | Buffer;
-    const headers: OutgoingHeaders = {
-      'content-type': response.contentType as string,
-      // Set here because writeHead() fixes the headers: without it every reply would be chunked.
-      'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
-    };
-    for (const name in response.headers) headers[name] = response.headers[name] as string;
-    if (this.cors) Object.assign(headers, actualRequestHeaders(this.cors, req.headers.origin));
-    if (this.stopping) headers.connection = 'close';
+    // A flat [name, value, ...] list is the cheapest form writeHead takes. content-length is
+    // set here because writeHead() fixes the headers: without it every reply would be chunked.
+    const headers: Array<string | number> = [
+      'content-type', response.contentType as string,
+      'content-length', typeof body === 'string' ? Buffer.byteLength(body) : body.length,
+    ];
+    for (const name in response.headers) pushHeader(headers, name, response.headers[name]);
+    if (this.cors) for (const [name, value] of Object.entries(actualRequestHeaders(this.cors, req.headers.origin))) headers.push(name, value);
+    if (this.stopping) headers.push('connection', 'close');
     try {
-      res.writeHead(response.statusCode, headers);
+      res.writeHead(response.statusCode, headers as unknown as OutgoingHeaders);
     } catch (err) {
       // Invalid header names or values from the handler: a 500, not a crash.
       this.logger.errorWith('handler returned headers that cannot be sent', { eventId: id, error: (err as Error).message });
@@ -131,11 +145,10 @@ export class HttpTrigger implements Trigger {
       return;
     }
     const { status, body } = errorReply(err, id);
-    const headers: OutgoingHeaders = { 'content-type': 'application/json' };
+    const headers: OutgoingHeaders = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
     if (this.cors) Object.assign(headers, actualRequestHeaders(this.cors, req.headers.origin));
     if (status === 503 || this.stopping) headers.connection = 'close';
     if (status === 503) headers['retry-after'] = '1';
-    headers['content-length'] = Buffer.byteLength(body);
     res.writeHead(status, headers).end(body);
   }
 
