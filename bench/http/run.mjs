@@ -155,7 +155,7 @@ async function main() {
   const results = {};
   for (const spec of servers) {
     results[spec.name] = { label: spec.label, version: spec.version(), coldStartsMs: [], runs: [], error: null };
-    if (spec.available && !spec.available()) results[spec.name].error = 'not built (packages/processor/dist/main.js missing)';
+    if (spec.available && !spec.available()) results[spec.name].error = spec.missing ?? 'not built';
   }
 
   for (let round = 1; round <= config.rounds; round++) {

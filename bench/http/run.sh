@@ -14,13 +14,14 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 if [ ! -d "$HERE/node_modules/fastify" ] || [ ! -d "$HERE/node_modules/faas-js-runtime" ] \
-  || [ ! -d "$HERE/node_modules/@google-cloud/functions-framework" ]; then
+  || [ ! -d "$HERE/node_modules/@google-cloud/functions-framework" ] \
+  || [ ! -e "$HERE/node_modules/nucleon-bench-trigger-fastify" ]; then
   echo "bench/http: installing bench dependencies (npm ci)" >&2
   (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error >&2)
 fi
 
-# The Nucleon row needs the built processor; skipped when BENCH_SERVERS leaves nucleon out.
-if [ ! -f "$ROOT/packages/processor/dist/main.js" ] && { [ -z "${BENCH_SERVERS:-}" ] || [[ ",$BENCH_SERVERS," == *",nucleon,"* ]]; }; then
+# The Nucleon rows need the built processor; skipped when BENCH_SERVERS leaves them out.
+if [ ! -f "$ROOT/packages/processor/dist/main.js" ] && { [ -z "${BENCH_SERVERS:-}" ] || [[ ",$BENCH_SERVERS," == *",nucleon,"* || ",$BENCH_SERVERS," == *",nucleon-fastify,"* ]]; }; then
   echo "bench/http: building the workspace (pnpm -r build)" >&2
   if ! (cd "$ROOT" && { [ -d node_modules ] || pnpm install --frozen-lockfile >&2; } && pnpm -r build >&2); then
     echo "bench/http: WARNING: workspace build failed; the Nucleon row will be skipped" >&2

@@ -9,6 +9,7 @@ export const BENCH_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 export const REPO_ROOT = join(BENCH_DIR, '..', '..');
 const SERVERS_DIR = join(BENCH_DIR, 'servers');
 const FUNCTION_DIR = join(BENCH_DIR, 'functions', 'hello');
+const FASTIFY_FUNCTION_DIR = join(BENCH_DIR, 'functions', 'hello-fastify');
 export const PROCESSOR_MAIN = join(REPO_ROOT, 'packages', 'processor', 'dist', 'main.js');
 
 const require = createRequire(join(BENCH_DIR, 'package.json'));
@@ -33,6 +34,29 @@ const script = (file) => (ports) => ({
   cwd: SERVERS_DIR,
 });
 
+const processorVersion = () => {
+  try { return JSON.parse(readFileSync(join(REPO_ROOT, 'packages', 'processor', 'package.json'), 'utf8')).version; } catch { return null; }
+};
+
+/** The processor running one of the hello functions: same flags, same environment. */
+const nucleonRow = ({ name, label, functionDir, needs }) => ({
+  name, label, peer: false, needsAdminPort: true,
+  available: () => existsSync(PROCESSOR_MAIN) && (!needs || existsSync(needs)),
+  missing: `not built (packages/processor/dist/main.js${needs ? ` or ${needs.slice(REPO_ROOT.length + 1)}` : ''} missing)`,
+  version: processorVersion,
+  command: (ports) => ({
+    args: [PROCESSOR_MAIN, '--config', join(functionDir, 'function.yaml'), '--function-dir', functionDir],
+    env: {
+      NUCLEON_HTTP_PORT: String(ports.http),
+      NUCLEON_HTTP_HOST: '127.0.0.1',
+      NUCLEON_ADMIN_PORT: String(ports.admin),
+      NUCLEON_ADMIN_HOST: '127.0.0.1',
+      NUCLEON_LOG_LEVEL: 'warn',
+    },
+    cwd: REPO_ROOT,
+  }),
+});
+
 export const SERVERS = [
   { name: 'bare', label: 'node:http (bare)', peer: false, version: () => process.version, command: script('bare.mjs') },
   { name: 'fastify', label: 'fastify', peer: true, version: () => versionOf('fastify'), command: script('fastify.mjs') },
@@ -41,22 +65,11 @@ export const SERVERS = [
     version: () => versionOf('@google-cloud/functions-framework'), command: script('functions-framework.cjs'),
   },
   { name: 'faas-js-runtime', label: 'faas-js-runtime', peer: true, version: () => versionOf('faas-js-runtime'), command: script('faas-js-runtime.cjs') },
-  {
-    name: 'nucleon', label: 'Nucleon processor', peer: false, needsAdminPort: true,
-    available: () => existsSync(PROCESSOR_MAIN),
-    version: () => {
-      try { return JSON.parse(readFileSync(join(REPO_ROOT, 'packages', 'processor', 'package.json'), 'utf8')).version; } catch { return null; }
-    },
-    command: (ports) => ({
-      args: [PROCESSOR_MAIN, '--config', join(FUNCTION_DIR, 'function.yaml'), '--function-dir', FUNCTION_DIR],
-      env: {
-        NUCLEON_HTTP_PORT: String(ports.http),
-        NUCLEON_HTTP_HOST: '127.0.0.1',
-        NUCLEON_ADMIN_PORT: String(ports.admin),
-        NUCLEON_ADMIN_HOST: '127.0.0.1',
-        NUCLEON_LOG_LEVEL: 'warn',
-      },
-      cwd: REPO_ROOT,
-    }),
-  },
+  nucleonRow({ name: 'nucleon', label: 'Nucleon processor', functionDir: FUNCTION_DIR }),
+  // Info only, never in the goal check: the same processor with the HTTP trigger's behaviour
+  // rebuilt on fastify 5 (fastify-trigger/), to measure what fastify would cost inside Nucleon.
+  nucleonRow({
+    name: 'nucleon-fastify', label: 'Nucleon on fastify (experiment)', functionDir: FASTIFY_FUNCTION_DIR,
+    needs: join(BENCH_DIR, 'node_modules', 'nucleon-bench-trigger-fastify', 'index.js'),
+  }),
 ];

@@ -42,3 +42,17 @@ test('paired per-round ratios win over ratios of medians', () => {
   assert.equal(c['req/s ahead of every peer'].result, 'PASS');
   assert.match(c['(info) server CPU per request vs bare'].value, /^1\.05x/);
 });
+
+test('the fastify-trigger experiment row is info only: no peer, not in the goal check', async () => {
+  const { SERVERS } = await import('../lib/servers.mjs');
+  const exp = SERVERS.find((s) => s.name === 'nucleon-fastify');
+  assert.equal(exp.peer, false);
+  const peers = SERVERS.filter((s) => s.peer).map((s) => s.name);
+  const rows = [row('bare'), row('fastify', { reqPerSec: 96 }), row('nucleon', { reqPerSec: 97 }),
+    row('nucleon-fastify', { reqPerSec: 50, p99Ms: 9, idleRssMb: 500, coldStartMs: 900 })];
+  const c = Object.fromEntries(goalChecks(rows, peers).map((x) => [x.goal, x]));
+  assert.equal(c['req/s >= 0.9x bare'].value, '0.97x');
+  assert.equal(c['req/s ahead of every peer'].result, 'PASS');
+  assert.equal(c['cold start <= 300 ms'].result, 'PASS');
+  assert.equal(c['idle RSS <= bare + 40 MB'].result, 'PASS');
+});

@@ -32,7 +32,7 @@ export async function deployFunction(store: StateStore, settings: ResolvedSettin
     const previous = await store.read(name);
     const replacing = previous !== undefined && isOurProcessor(previous.pid, previous.processorEntry);
     const configFile = replacing ? store.nextConfigFile(name) : store.configFile(name);
-    await store.writeJson(configFile, configFileContent(config));
+    await store.writeJson(configFile, config);
     const httpPort = await findFreePort();
     let adminPort = await findFreePort();
     while (adminPort === httpPort) adminPort = await findFreePort();
@@ -67,15 +67,6 @@ export async function deployFunction(store: StateStore, settings: ResolvedSettin
     if (replacing && previous) await stopProcessor(previous.pid, previous.processorEntry);
     return record;
   });
-}
-
-/**
- * The config as the processor reads it back: validated values, less what validation derives
- * (`eventTimeoutMs`), which is no function.yaml field and would be warned about as unknown.
- */
-export function configFileContent(config: FunctionConfig): unknown {
-  const { eventTimeoutMs: _derived, ...spec } = config.spec;
-  return { ...config, spec };
 }
 
 /** A function with no triggers gets the processor's default HTTP trigger. */

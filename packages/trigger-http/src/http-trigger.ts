@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { createError, ErrorCodes, type EventCallback, type EventSubmitter, type Logger, type Response, type Trigger, type TriggerCreateOptions, type TriggerInfo } from '@nucleon/core';
@@ -149,7 +149,8 @@ export class HttpTrigger implements Trigger {
     if (this.cors) Object.assign(headers, actualRequestHeaders(this.cors, req.headers.origin));
     if (status === 503 || this.stopping) headers.connection = 'close';
     if (status === 503) headers['retry-after'] = '1';
-    res.writeHead(status, headers).end(body);
+    // The reason phrase is given because a failed writeHead() may already have set "OK".
+    res.writeHead(status, STATUS_CODES[status], headers).end(body);
   }
 
   private rejectBody(req: IncomingMessage, res: ServerResponse, err: unknown): void {

@@ -5,6 +5,8 @@
 export const SUPPORTED_SPEC_FIELDS = new Set([
   'description', 'handler', 'runtime', 'env', 'triggers', 'resources', 'minReplicas', 'maxReplicas',
   'replicas', 'scaleToZero', 'eventTimeout', 'build', 'readinessTimeoutSeconds', 'image',
+  // Derived from eventTimeout by validation and recomputed when a validated config is read back.
+  'eventTimeoutMs',
 ]);
 
 /** Nuclio fields accepted for compatibility but not acted on yet; each warns at load. */
