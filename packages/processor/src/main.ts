@@ -48,6 +48,12 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: env.NUCLEON_LOG_LEVEL, fields: { function: config.metadata.name } });
 
   process.on('unhandledRejection', (reason) => logger.errorWith('unhandled promise rejection in function code', errorFields(reason)));
+  // An exception thrown outside any event (a timer callback, an emitter) leaves the process in
+  // an unknown state: log it as one structured line, then exit so a platform can restart it.
+  process.on('uncaughtException', (err) => {
+    logger.errorWith('uncaught exception in function code; exiting', errorFields(err));
+    process.exit(70);
+  });
   const processor = await startProcessor({
     config, functionDir, warnings, logger, drainTimeoutMs,
     httpPort: intOrUndefined(values['http-port'] ?? env.NUCLEON_HTTP_PORT, 'HTTP port'),

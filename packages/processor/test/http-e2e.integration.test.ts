@@ -149,3 +149,30 @@ describe('default trigger', () => {
     }
   });
 });
+
+describe('configuration from the environment', () => {
+  it('reads the whole function configuration from NUCLEON_FUNCTION_CONFIG_JSON', async () => {
+    const dir = functionDir({ 'main.js': 'exports.handler = (context) => context.functionName;' });
+    const config = JSON.stringify({ metadata: { name: 'from-env' }, spec: { runtime: 'nodejs', handler: 'main:handler' } });
+    const p = await startProcessor(dir, { args: ['--function-dir', dir], env: { NUCLEON_FUNCTION_CONFIG_JSON: config }, noConfigFile: true });
+    try {
+      expect(await (await fetch(p.url)).text()).toBe('from-env');
+    } finally {
+      await p.stop();
+    }
+  });
+});
+
+describe('a crash outside any event', () => {
+  it('logs the uncaught exception as one JSON line and exits non-zero', async () => {
+    const dir = functionDir({
+      'function.yaml': functionYaml(),
+      'main.js': 'exports.handler = () => { setTimeout(() => { throw new Error("stray timer blew up"); }, 1); return "ok"; };',
+    });
+    const p = await startProcessor(dir);
+    expect(await (await fetch(p.url)).text()).toBe('ok');
+    expect(await p.exited).toBe(70);
+    const line = p.logLines().find((l) => l.msg === 'uncaught exception in function code; exiting');
+    expect(JSON.stringify(line)).toContain('stray timer blew up');
+  });
+});

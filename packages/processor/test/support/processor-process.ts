@@ -44,9 +44,12 @@ export interface StartedProcessor {
 }
 
 /** Spawns the processor on free ports; with `waitReady`, resolves once /ready says 200. */
-export async function startProcessor(dir: string, options: { env?: Record<string, string>; waitReady?: boolean; args?: string[] } = {}): Promise<StartedProcessor> {
+export async function startProcessor(dir: string, options: {
+  env?: Record<string, string>; waitReady?: boolean; args?: string[]; noConfigFile?: boolean;
+} = {}): Promise<StartedProcessor> {
   const [httpPort, adminPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [PROCESSOR_MAIN, '--config', join(dir, 'function.yaml'), '--function-dir', dir, ...(options.args ?? [])], {
+    const configArgs = options.noConfigFile ? [] : ['--config', join(dir, 'function.yaml'), '--function-dir', dir];
+  const child = spawn(process.execPath, [PROCESSOR_MAIN, ...configArgs, ...(options.args ?? [])], {
     env: {
       ...process.env, NUCLEON_HTTP_PORT: String(httpPort), NUCLEON_HTTP_HOST: '127.0.0.1', NUCLEON_ADMIN_PORT: String(adminPort),
       NUCLEON_ADMIN_HOST: '127.0.0.1', NUCLEON_LOG_LEVEL: 'info', ...options.env,
