@@ -27,7 +27,8 @@ interface Slot {
   context: Context;
   /** The running event's caller; undefined when idle (or after a timeout answered it). */
   done: EventCallback | undefined;
-  eventId: string;
+  /** The running event; its id is read only for log lines (some triggers build ids lazily). */
+  event: Event | undefined;
   started: number;
   /** performance.now() after which the running event has timed out. */
   deadline: number;
@@ -135,7 +136,7 @@ export class WorkerPool implements EventSubmitter {
   private run(slot: Slot, event: Event, done: EventCallback): void {
     this.inFlightCount += 1;
     slot.done = done;
-    slot.eventId = event.id;
+    slot.event = event;
     slot.started = performance.now();
     slot.deadline = this.options.eventTimeoutMs > 0 ? slot.started + this.options.eventTimeoutMs : Infinity;
     let returned: unknown;
@@ -155,7 +156,7 @@ export class WorkerPool implements EventSubmitter {
     try {
       response = normalizeResult(result);
     } catch (err) {
-      this.options.logger.errorWith('handler returned an invalid result', { eventId: slot.eventId, ...errorFields(err) });
+      this.options.logger.errorWith('handler returned an invalid result', { eventId: slot.event?.id, ...errorFields(err) });
       this.settle(slot, 'error', err as Error, undefined);
       return;
     }
@@ -164,7 +165,7 @@ export class WorkerPool implements EventSubmitter {
 
   private fail(slot: Slot, failure: unknown): void {
     if (!slot.done) return;
-    this.options.logger.errorWith('handler failed', { eventId: slot.eventId, ...errorFields(failure) });
+    this.options.logger.errorWith('handler failed', { eventId: slot.event?.id, ...errorFields(failure) });
     const error = isNucleonError(failure) ? failure
       : createError(ErrorCodes.HANDLER_FAILED, `handler failed: ${failure instanceof Error ? failure.message : String(failure)}`, { cause: failure });
     this.settle(slot, 'error', error, undefined);
@@ -173,6 +174,7 @@ export class WorkerPool implements EventSubmitter {
   private settle(slot: Slot, result: 'success' | 'error', error: Error | undefined, response: NormalizedResponse | undefined): void {
     const done = slot.done as EventCallback;
     slot.done = undefined;
+    slot.event = undefined;
     this.inFlightCount -= 1;
     this.options.metrics.handled(result, (performance.now() - slot.started) / 1000);
     done(error, response);
@@ -197,7 +199,7 @@ export class WorkerPool implements EventSubmitter {
     slot.done = undefined; // the abandoned handler's late result finds no caller
     this.inFlightCount -= 1;
     metrics.handled('timeout', (performance.now() - slot.started) / 1000);
-    logger.warnWith('event timed out; replacing its worker', { eventId: slot.eventId, worker: slot.id, eventTimeoutMs });
+    logger.warnWith('event timed out; replacing its worker', { eventId: slot.event?.id, worker: slot.id, eventTimeoutMs });
     done(createError(ErrorCodes.EVENT_TIMEOUT, `handler did not finish within eventTimeout (${eventTimeoutMs} ms)`));
     if (this.inFlightCount === 0 && this.idleWaiters.length > 0) this.notifyIdle();
     void Promise.resolve(slot.worker.close?.()).catch(() => undefined);
@@ -213,7 +215,7 @@ export class WorkerPool implements EventSubmitter {
     const context = this.options.createContext(id);
     const worker = await this.options.runtime.createWorker(context);
     const slot: Slot = {
-      id, worker, context, done: undefined, eventId: '', started: 0, deadline: Infinity,
+      id, worker, context, done: undefined, event: undefined, started: 0, deadline: Infinity,
       onValue: (value) => this.succeed(slot, value),
       onError: (error) => this.fail(slot, error ?? new Error('handler rejected with no reason')),
     };

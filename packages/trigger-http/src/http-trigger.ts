@@ -110,14 +110,15 @@ export class HttpTrigger implements Trigger {
     const event = new HttpEvent(req, body, this.idPrefix, seq, this.info);
     const reply: EventCallback = (err, response) => {
       if (err) this.sendError(req, res, err, event.id);
-      else this.send(req, res, response as Response, event.id);
+      else this.send(req, res, response as Response, event);
       this.requestDone();
     };
     if (this.submitter.dispatch) this.submitter.dispatch(event, reply);
     else this.submitter.submit(event).then((response) => reply(undefined, response), reply);
   }
 
-  private send(req: IncomingMessage, res: ServerResponse, response: Response, id: string): void {
+  /** Writes a handler's response; the event's id is only built if something goes wrong. */
+  private send(req: IncomingMessage, res: ServerResponse, response: Response, event: HttpEvent): void {
     const body = response.body as string | Buffer;
     // A flat [name, value, ...] list is the cheapest form writeHead takes. content-length is
     // set here because writeHead() fixes the headers: without it every reply would be chunked.
@@ -132,8 +133,8 @@ export class HttpTrigger implements Trigger {
       res.writeHead(response.statusCode, headers as unknown as OutgoingHeaders);
     } catch (err) {
       // Invalid header names or values from the handler: a 500, not a crash.
-      this.logger.errorWith('handler returned headers that cannot be sent', { eventId: id, error: (err as Error).message });
-      this.sendError(req, res, createError(ErrorCodes.INVALID_RESPONSE, 'invalid response headers', { cause: err }), id);
+      this.logger.errorWith('handler returned headers that cannot be sent', { eventId: event.id, error: (err as Error).message });
+      this.sendError(req, res, createError(ErrorCodes.INVALID_RESPONSE, 'invalid response headers', { cause: err }), event.id);
       return;
     }
     res.end(body);
