@@ -1,12 +1,4 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared.ts';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/main.ts'],
-  format: ['esm'],
-  dts: { entry: 'src/index.ts' },
-  sourcemap: true,
-  clean: true,
-  target: 'node22',
-  // For dist/main.js, the `nucleon` binary; harmless on the library entry.
-  banner: { js: '#!/usr/bin/env node' },
-});
+// The banner makes dist/main.js the `nucleon` binary; harmless on the library entry.
+export default packageBuild(['src/index.ts', 'src/main.ts'], { dtsEntry: 'src/index.ts', banner: { js: '#!/usr/bin/env node' } });

@@ -1,11 +1,3 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared.ts';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/main.ts'],
-  format: ['esm'],
-  dts: { entry: 'src/index.ts' },
-  sourcemap: true,
-  clean: true,
-  target: 'node22',
-  banner: ({ format }) => (format === 'esm' ? {} : {}),
-});
+export default packageBuild(['src/index.ts', 'src/main.ts'], { dtsEntry: 'src/index.ts' });
