@@ -4,7 +4,7 @@
  */
 export const SUPPORTED_SPEC_FIELDS = new Set([
   'description', 'handler', 'runtime', 'env', 'triggers', 'resources', 'minReplicas', 'maxReplicas',
-  'replicas', 'scaleToZero', 'eventTimeout', 'build', 'readinessTimeoutSeconds', 'image',
+  'replicas', 'scaleToZero', 'eventTimeout', 'build', 'readinessTimeoutSeconds', 'image', 'runtimeAttributes',
   // Derived from eventTimeout by validation and recomputed when a validated config is read back.
   'eventTimeoutMs',
 ]);
@@ -13,7 +13,7 @@ export const SUPPORTED_SPEC_FIELDS = new Set([
 export const UNSUPPORTED_SPEC_FIELDS = new Set([
   'volumes', 'dataBindings', 'loggerSinks', 'platform', 'serviceType', 'targetCPU', 'securityContext',
   'affinity', 'nodeSelector', 'nodeName', 'tolerations', 'priorityClassName', 'preemptionPolicy',
-  'runRegistry', 'imageHash', 'version', 'alias', 'publish', 'disable', 'avatar', 'runtimeAttributes',
+  'runRegistry', 'imageHash', 'version', 'alias', 'publish', 'disable', 'avatar',
   'serviceAccount', 'podSecurityContext', 'imagePullSecrets', 'autoScaleMetrics', 'customScalingMetricSpecs',
   'waitReadinessTimeoutBeforeFailure', 'disableDefaultHTTPTrigger', 'sidecars', 'initContainers',
   'dealerURI', 'imagePullPolicy', 'minAvailable', 'ports', 'defaultHTTPIngressHostTemplate',

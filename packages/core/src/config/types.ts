@@ -86,4 +86,6 @@ export interface FunctionSpec {
   readinessTimeoutSeconds: number;
   build: BuildSpec;
   image?: string;
+  /** Runtime-specific settings, read by the runtime plugin (the shell runtime's `arguments`, ...). */
+  runtimeAttributes: Record<string, unknown>;
 }

@@ -86,6 +86,7 @@ export function validateFunctionConfig(raw: unknown, options: ValidateOptions = 
         DEFAULT_READINESS_TIMEOUT_SECONDS,
       build: readBuild(spec.build, p),
       image: optionalString(spec.image, 'spec.image', p),
+      runtimeAttributes: readRuntimeAttributes(spec.runtimeAttributes, p),
     },
   };
   const { minReplicas, maxReplicas } = config.spec;
@@ -253,6 +254,15 @@ function readScaleToZero(raw: unknown, p: ProblemCollector): FunctionConfig['spe
     return undefined;
   }
   return raw;
+}
+
+function readRuntimeAttributes(raw: unknown, p: ProblemCollector): Record<string, unknown> {
+  if (raw === undefined || raw === null) return {};
+  if (!isPlainObject(raw)) {
+    p.error('spec.runtimeAttributes', `expected a mapping, got ${describeType(raw)}`);
+    return {};
+  }
+  return structuredClone(raw);
 }
 
 function readBuild(raw: unknown, p: ProblemCollector): BuildSpec {
