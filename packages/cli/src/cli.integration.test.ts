@@ -115,6 +115,22 @@ describe('nucleon CLI (built binary, real processes)', () => {
     expect(output()).toContain('"msg":"pinged"');
   });
 
+  it('init --runtime shell -> run -> curl -> SIGTERM', async () => {
+    expect((await nucleon('init', 'sheller', '--runtime', 'shell')).code).toBe(0);
+    expect(await readFile(join(home, 'sheller', 'function.yaml'), 'utf8')).toMatch(/runtime: shell\n {2}handler: main\.sh\n/);
+    const { child, output } = startNucleon(['run', 'sheller', '--http-port', '0'], { cwd: home, env });
+    started.push(child.pid!);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const url = await waitFor(() => /function "sheller" is running at (http:\/\/127\.0\.0\.1:\d+)/.exec(output())?.[1]);
+    const res = await fetch(`${url}/greet`, { method: 'POST', body: 'it\'s $(whoami) & `id`' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await res.text()).toBe('Hello from sheller! POST /greet\nreceived: it\'s $(whoami) & `id`\n');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output()).toMatch(/SIGTERM: draining[\s\S]*stopped/);
+  });
+
   it('fails a deploy whose handler file is missing, showing the processor log tail', async () => {
     await mkdir(join(home, 'broken'));
     await writeFile(join(home, 'broken', 'function.yaml'), 'metadata:\n  name: broken\nspec:\n  runtime: nodejs\n  handler: missing:handler\n');

@@ -24,7 +24,7 @@ export function registerInit(program: Command): void {
       }
       mkdirSync(target, { recursive: true });
       const files = initTemplate(name, opts.runtime);
-      for (const [file, content] of Object.entries(files)) writeFileSync(join(target, file), content);
+      for (const [file, { content, mode }] of Object.entries(files)) writeFileSync(join(target, file), content, { mode: mode ?? 0o644 });
       const shown = relative(process.cwd(), target) || '.';
       process.stdout.write(`created ${shown}/: ${Object.keys(files).join(', ')}\n` +
         `next: nucleon run ${shown}   or   nucleon deploy ${shown}\n`);
