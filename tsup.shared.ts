@@ -5,7 +5,7 @@ import { defineConfig, type Options } from 'tsup';
  * lists the package's entry points; `dtsEntry` narrows declarations to its library entry
  * when another entry is a binary.
  */
-export function packageBuild(entry: string[], options: { dtsEntry?: string } & Pick<Options, 'banner'> = {}) {
+export function packageBuild(entry: string[], options: { dtsEntry?: string | string[] } & Pick<Options, 'banner'> = {}) {
   return defineConfig({
     entry,
     format: ['esm'],

@@ -1,3 +1,3 @@
 import { packageBuild } from '../../tsup.shared.ts';
 
-export default packageBuild(['src/index.ts', 'src/main.ts'], { dtsEntry: 'src/index.ts' });
+export default packageBuild(['src/index.ts', 'src/main.ts', 'src/testing/index.ts'], { dtsEntry: ['src/index.ts', 'src/testing/index.ts'] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { functionDir, functionYaml, startProcessor } from './support/processor-process.js';
+import { functionDir, functionYaml, startProcessor } from '../src/testing/index.js';
 
 /** Starts a processor expected to fail at start; returns its exit code and output. */
 async function failedStart(files: Record<string, string>): Promise<{ code: number | null; output: string }> {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROCESSOR_MAIN, startProcessor } from './support/processor-process.js';
+import { PROCESSOR_MAIN, startProcessor } from '../src/testing/index.js';
 
 // Proves that a plugin living outside the workspace works: examples/trigger-ticker is packed
 // with npm, installed into a function directory like any npm dependency, and loaded by the

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functionDir, functionYaml, startProcessor, type StartedProcessor } from './support/processor-process.js';
+import { functionDir, functionYaml, startProcessor, type StartedProcessor } from '../src/testing/index.js';
 
 const ECHO_HANDLER = `
 let inits = 0;

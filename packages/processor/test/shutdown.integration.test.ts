@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { functionDir, functionYaml, startProcessor } from './support/processor-process.js';
+import { functionDir, functionYaml, startProcessor } from '../src/testing/index.js';
 
 const SLOW = `exports.handler = async (context, event) => {
   const ms = Number(event.fields.ms ?? 0);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { functionDir, PROCESSOR_MAIN, startProcessor, type StartedProcessor } from './processor-process.test-support.js';
+import { functionDir, PROCESSOR_MAIN, startProcessor, type StartedProcessor } from '@nucleon/processor/testing';
 
 // The real processor binary runs `runtime: shell` functions, exactly as a user's would run.
 // The processor finds @nucleon/runtime-shell through NUCLEON_PLUGIN_PATHS, as it would find

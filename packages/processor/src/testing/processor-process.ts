@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The built processor binary the tests run, exactly as users and platforms do. */
-export const PROCESSOR_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'main.js');
+export const PROCESSOR_MAIN = fileURLToPath(import.meta.resolve('@nucleon/processor/main'));
 
 /** A free loopback port (bind port 0, read it, release it). */
 export function freePort(): Promise<number> {

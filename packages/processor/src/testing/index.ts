@@ -1,0 +1,6 @@
+/**
+ * Test support for plugin authors: start the real processor binary on free loopback ports
+ * with a function directory, and talk to it as a platform would.
+ */
+export { PROCESSOR_MAIN, freePort, functionDir, functionYaml, startProcessor } from './processor-process.js';
+export type { StartedProcessor } from './processor-process.js';
