@@ -3,4 +3,4 @@
  * with a function directory, and talk to it as a platform would.
  */
 export { PROCESSOR_MAIN, freePort, functionDir, functionYaml, startProcessor } from './processor-process.js';
-export type { StartedProcessor } from './processor-process.js';
+export type { StartedProcessor, StartProcessorOptions } from './processor-process.js';

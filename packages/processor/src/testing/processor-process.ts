@@ -40,15 +40,28 @@ export interface StartedProcessor {
   logLines(): Array<Record<string, unknown>>;
   /** Resolves with the exit code once the process has ended. */
   exited: Promise<number | null>;
+  /** Milliseconds from spawn to /ready answering 200 (undefined when not waited for). */
+  readyAfterMs: number | undefined;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+export interface StartProcessorOptions {
+  env?: Record<string, string>;
+  /** Wait for /ready (default true); a processor that exits or overruns the wait is an error. */
+  waitReady?: boolean;
+  /** How long to wait for /ready (default 15 s; a first Go compile needs minutes). */
+  readyTimeoutMs?: number;
+  /** Extra command-line arguments. */
+  args?: string[];
+  /** Pass no --config/--function-dir (configuration from the environment). */
+  noConfigFile?: boolean;
+}
+
 /** Spawns the processor on free ports; with `waitReady`, resolves once /ready says 200. */
-export async function startProcessor(dir: string, options: {
-  env?: Record<string, string>; waitReady?: boolean; args?: string[]; noConfigFile?: boolean;
-} = {}): Promise<StartedProcessor> {
+export async function startProcessor(dir: string, options: StartProcessorOptions = {}): Promise<StartedProcessor> {
   const [httpPort, adminPort] = [await freePort(), await freePort()];
-    const configArgs = options.noConfigFile ? [] : ['--config', join(dir, 'function.yaml'), '--function-dir', dir];
+  const spawnedAt = Date.now();
+  const configArgs = options.noConfigFile ? [] : ['--config', join(dir, 'function.yaml'), '--function-dir', dir];
   const child = spawn(process.execPath, [PROCESSOR_MAIN, ...configArgs, ...(options.args ?? [])], {
     env: {
       ...process.env, NUCLEON_HTTP_PORT: String(httpPort), NUCLEON_HTTP_HOST: '127.0.0.1', NUCLEON_ADMIN_PORT: String(adminPort),
@@ -68,17 +81,21 @@ export async function startProcessor(dir: string, options: {
     output: () => stdout + stderr,
     logLines: () => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>),
     exited,
+    readyAfterMs: undefined,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
   };
-  if (options.waitReady !== false) await waitReady(started);
+  if (options.waitReady !== false) {
+    await waitReady(started, options.readyTimeoutMs ?? 15_000);
+    started.readyAfterMs = Date.now() - spawnedAt;
+  }
   return started;
 }
 
-async function waitReady(p: StartedProcessor): Promise<void> {
-  const until = Date.now() + 15_000;
+async function waitReady(p: StartedProcessor, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
   let exitedEarly = false;
   void p.exited.then(() => { exitedEarly = true; });
   while (Date.now() < until && !exitedEarly) {
