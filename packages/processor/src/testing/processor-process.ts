@@ -57,6 +57,12 @@ export interface StartProcessorOptions {
   noConfigFile?: boolean;
 }
 
+/** Processors started here and still running; killed when the test process exits, so a failing test leaks none. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 /** Spawns the processor on free ports; with `waitReady`, resolves once /ready says 200. */
 export async function startProcessor(dir: string, options: StartProcessorOptions = {}): Promise<StartedProcessor> {
   const [httpPort, adminPort] = [await freePort(), await freePort()];
@@ -73,7 +79,11 @@ export async function startProcessor(dir: string, options: StartProcessorOptions
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  live.add(child);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    live.delete(child);
+    resolve(code);
+  }));
   const started: StartedProcessor = {
     child,
     url: `http://127.0.0.1:${httpPort}`,
