@@ -299,7 +299,14 @@ func (s *session) loop() int {
 				continue
 			}
 			s.inFlight.Add(1)
-			go s.handle(f.id, newEvent(meta, body))
+			if s.cfg.maxInFlight == 1 {
+				// One event at a time: run it on the reading goroutine. Handing it to a new
+				// goroutine moved every event between OS threads and back, which measured at
+				// ~35 µs of CPU per event (bench/runtimes).
+				s.handle(f.id, newEvent(meta, body))
+			} else {
+				go s.handle(f.id, newEvent(meta, body))
+			}
 		case frameDrain:
 			if !draining {
 				draining = true

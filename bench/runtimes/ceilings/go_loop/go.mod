@@ -1,0 +1,3 @@
+module nucleon.local/bench/goloop
+
+go 1.21
