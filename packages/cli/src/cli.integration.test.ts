@@ -131,6 +131,21 @@ describe('nucleon CLI (built binary, real processes)', () => {
     expect(output()).toMatch(/SIGTERM: draining[\s\S]*stopped/);
   });
 
+  // A first Go build downloads the SDK and compiles: minutes on a cold machine.
+  it.each([['python', 30_000], ['go', 240_000]] as const)('init --runtime %s -> run -> JSON round trip -> SIGTERM', async (runtime, readyMs) => {
+    const name = `hello-${runtime}`;
+    expect((await nucleon('init', name, '--runtime', runtime)).code).toBe(0);
+    const { child, output } = startNucleon(['run', name, '--http-port', '0'], { cwd: home, env });
+    started.push(child.pid!);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const url = await waitFor(() => new RegExp(`function "${name}" is running at (http://127\\.0\\.0\\.1:\\d+)`).exec(output())?.[1], readyMs);
+    const res = await fetch(`${url}/hi`, { method: 'POST', body: JSON.stringify({ n: 1 }), headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ message: `Hello from ${name}!`, method: 'POST', path: '/hi', received: { n: 1 } });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 300_000);
+
   it('fails a deploy whose handler file is missing, showing the processor log tail', async () => {
     await mkdir(join(home, 'broken'));
     await writeFile(join(home, 'broken', 'function.yaml'), 'metadata:\n  name: broken\nspec:\n  runtime: nodejs\n  handler: missing:handler\n');
