@@ -232,6 +232,20 @@ describe('WorkerPool: drain', () => {
     expect(results).toContain('rejected');
   });
 
+  it('counts each waiter refused by drain as rejected', async () => {
+    const gate = deferred();
+    const { pool, results } = await makePool(new FakeRuntime(() => gate.promise.then(() => 'finished')));
+    const running = pool.submit(event());
+    const waiting = pool.submit(event());
+    await sleep(5);
+    const draining = pool.drain(5000);
+    await expect(waiting).rejects.toMatchObject({ code: ErrorCodes.SHUTTING_DOWN });
+    gate.resolve(undefined);
+    await running;
+    await draining;
+    expect(results).toEqual(['rejected', 'success']);
+  });
+
   it('resolves true at once when idle, false at the deadline when an event is stuck', async () => {
     const idle = await makePool(new FakeRuntime());
     expect(await idle.pool.drain(1000)).toBe(true);
@@ -242,5 +256,37 @@ describe('WorkerPool: drain', () => {
     const started = performance.now();
     expect(await pool.drain(60)).toBe(false);
     expect(performance.now() - started).toBeGreaterThanOrEqual(55);
+  });
+});
+
+describe('WorkerPool: keeping its workers', () => {
+  it('retries a replacement worker whose initContext fails, instead of shrinking for good', async () => {
+    let failInits = 0;
+    const runtime = new FakeRuntime();
+    const create = runtime.createWorker.bind(runtime);
+    runtime.createWorker = async (context) => {
+      if (failInits > 0) {
+        failInits -= 1;
+        throw new Error('database unreachable');
+      }
+      return create(context);
+    };
+    const hang = new Promise(() => {});
+    runtime.handle = (ev) => (ev.body.toString() === 'hang' ? hang : 'ok');
+    const { pool } = await makePool(runtime, { numWorkers: 1, eventTimeoutMs: 50, availabilityTimeoutMs: 5000 });
+    failInits = 1;
+    await expect(pool.submit(event('hang'))).rejects.toMatchObject({ code: 'NUCLEON_ERR_EVENT_TIMEOUT' });
+    // The first replacement fails; the retry half a second later brings the worker back.
+    const started = Date.now();
+    const response = await pool.submit(event('after'));
+    expect(response.body).toBe('ok');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(runtime.inits.filter((id) => id === 0).length).toBe(2);
+  });
+
+  it('returns the worker to the pool even when the trigger callback throws', async () => {
+    const { pool } = await makePool(new FakeRuntime(), { numWorkers: 1, availabilityTimeoutMs: 200 });
+    expect(() => pool.dispatch(event(), () => { throw new Error('trigger bug'); })).toThrow('trigger bug');
+    expect((await pool.submit(event())).body).toBe('ok');
   });
 });

@@ -103,7 +103,10 @@ export class WorkerPool implements EventSubmitter {
   /** Stops taking events, refuses those still waiting, and resolves once none is running or the deadline passes. */
   async drain(deadlineMs: number): Promise<boolean> {
     this.closing = true;
-    this.waiting.rejectAll(() => createError(ErrorCodes.SHUTTING_DOWN, 'the processor is shutting down'));
+    this.waiting.rejectAll(() => {
+      this.options.metrics.handled('rejected', 0);
+      return createError(ErrorCodes.SHUTTING_DOWN, 'the processor is shutting down');
+    });
     if (this.inFlightCount === 0) return true;
     return new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), deadlineMs);
@@ -177,9 +180,13 @@ export class WorkerPool implements EventSubmitter {
     slot.event = undefined;
     this.inFlightCount -= 1;
     this.options.metrics.handled(result, (performance.now() - slot.started) / 1000);
-    done(error, response);
-    this.release(slot);
-    if (this.inFlightCount === 0 && this.idleWaiters.length > 0) this.notifyIdle();
+    try {
+      done(error, response);
+    } finally {
+      // A trigger callback that throws must not keep the worker from the pool.
+      this.release(slot);
+      if (this.inFlightCount === 0 && this.idleWaiters.length > 0) this.notifyIdle();
+    }
   }
 
   private release(slot: Slot): void {
@@ -203,11 +210,27 @@ export class WorkerPool implements EventSubmitter {
     done(createError(ErrorCodes.EVENT_TIMEOUT, `handler did not finish within eventTimeout (${eventTimeoutMs} ms)`));
     if (this.inFlightCount === 0 && this.idleWaiters.length > 0) this.notifyIdle();
     void Promise.resolve(slot.worker.close?.()).catch(() => undefined);
-    this.startWorker(slot.id).then((fresh) => {
+    this.replaceWorker(slot.id, 0);
+  }
+
+  /**
+   * Starts a fresh worker in slot `id`. If that fails (initContext throwing, a wrapper that
+   * will not start), it tries again with a growing delay (0.5 s doubling to 30 s): a pool
+   * that silently shrank would turn into permanent 503s.
+   */
+  private replaceWorker(id: number, attempt: number): void {
+    if (this.closing) return;
+    this.startWorker(id).then((fresh) => {
+      if (this.closing) {
+        void Promise.resolve(fresh.worker.close?.()).catch(() => undefined);
+        return;
+      }
       this.slots[fresh.id] = fresh;
-      if (!this.closing) this.release(fresh);
+      this.release(fresh);
     }, (err: unknown) => {
-      logger.errorWith('could not replace a timed-out worker; the pool runs with one worker less', { worker: slot.id, ...errorFields(err) });
+      const delayMs = Math.min(30_000, 500 * 2 ** attempt);
+      this.options.logger.errorWith('could not replace a worker; retrying', { worker: id, attempt: attempt + 1, delayMs, ...errorFields(err) });
+      setTimeout(() => this.replaceWorker(id, attempt + 1), delayMs).unref();
     });
   }
 

@@ -194,3 +194,14 @@ describe('HTTP trigger: start and stop', () => {
     }
   });
 });
+
+describe('HTTP trigger: response framing', () => {
+  it('ignores a handler Transfer-Encoding header, so a reply never carries both it and Content-Length', async () => {
+    const { get } = await start({ submit: async () => new Response('hello', { 'Transfer-Encoding': 'chunked', 'X-Kept': 'yes' }, 'text/plain', 200) });
+    const res = await get();
+    expect(res.headers.get('transfer-encoding')).toBeNull();
+    expect(res.headers.get('content-length')).toBe('5');
+    expect(res.headers.get('x-kept')).toBe('yes');
+    expect(await res.text()).toBe('hello');
+  });
+});

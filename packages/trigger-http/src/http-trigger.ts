@@ -12,11 +12,12 @@ type OutgoingHeaders = Record<string, string | number | string[]>;
 /**
  * Appends a handler header to a flat list that starts with content-type and content-length;
  * a list value becomes repeated headers. A handler's Content-Type replaces the default one;
- * its Content-Length is ignored, since the body's real length is what gets sent.
+ * its Content-Length and Transfer-Encoding are ignored, since the body's real length is what gets sent.
  */
 function pushHeader(headers: Array<string | number>, name: string, value: string | number | string[] | undefined): void {
   const lower = name.toLowerCase();
-  if (lower === 'content-length' || value === undefined) return;
+  // transfer-encoding too: next to the content-length set here it would frame the reply twice.
+  if (lower === 'content-length' || lower === 'transfer-encoding' || value === undefined) return;
   if (lower === 'content-type') headers[1] = String(value);
   else if (Array.isArray(value)) for (const v of value) headers.push(name, v);
   else headers.push(name, value);
