@@ -54,6 +54,14 @@ async function main(): Promise<void> {
     logger.errorWith('uncaught exception in function code; exiting', errorFields(err));
     process.exit(70);
   });
+  // A signal while plugins load, wrappers start or Go compiles: nothing is serving yet, so
+  // leave at once (wrappers exit when their socket closes) rather than be killed mid-way.
+  const duringStart = (signal: NodeJS.Signals) => {
+    logger.infoWith('signal during start; exiting', { signal });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGTERM', duringStart);
+  process.once('SIGINT', duringStart);
   const processor = await startProcessor({
     config, functionDir, warnings, logger, drainTimeoutMs,
     httpPort: intOrUndefined(values['http-port'] ?? env.NUCLEON_HTTP_PORT, 'HTTP port'),
@@ -75,6 +83,8 @@ async function main(): Promise<void> {
       process.exit(1);
     });
   };
+  process.off('SIGTERM', duringStart);
+  process.off('SIGINT', duringStart);
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
 }

@@ -46,3 +46,16 @@ describe('graceful SIGTERM drain', () => {
     expect(p.output()).toContain('drain deadline passed with events still running');
   });
 });
+
+describe('a signal while the processor is still starting', () => {
+  it('exits promptly with 143 instead of finishing a slow start', async () => {
+    const slowInit = 'exports.initContext = () => new Promise((r) => setTimeout(r, 10000)); exports.handler = () => "never";';
+    const p = await startProcessor(functionDir({ 'function.yaml': functionYaml(), 'main.js': slowInit }), { waitReady: false });
+    await new Promise((r) => setTimeout(r, 600));
+    const signalledAt = Date.now();
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(143);
+    expect(Date.now() - signalledAt).toBeLessThan(2000);
+    expect(p.output()).toContain('signal during start; exiting');
+  });
+});
