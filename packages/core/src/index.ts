@@ -25,6 +25,14 @@ export type { ValidatedAttributes } from './config/attributes.js';
 export { parseFunctionConfigText } from './config/parse.js';
 export { parseDuration } from './config/duration.js';
 export { isCpuQuantity, isMemoryQuantity, memoryBytes, cpuCores } from './config/quantity.js';
+export { deliveryAttributes, readDeliveryAttributes } from './delivery/attributes.js';
+export type { DeliveryOptions, ExplicitAckMode, OnExhausted } from './delivery/attributes.js';
+export { DeliveryPolicy, createDeliveryPolicy } from './delivery/policy.js';
+export type {
+  DeliveryAttempt, DeliveryHooks, DeliveryOutcome, DeliveryPolicyOptions, DeliveryStatus, ExplicitAck,
+} from './delivery/policy.js';
+export { DeadLetterHeaders, DEAD_LETTER_ERROR_MAX_CHARS, createDeadLetter, encodeDeadLetter } from './delivery/dead-letter.js';
+export type { DeadLetter, DeadLetterSource, EncodedDeadLetter } from './delivery/dead-letter.js';
 export { CORE_VERSION } from './version.js';
 
 /** Handler signature, for typing user code: `export const handler: Handler = async (context, event) => ...`. */
