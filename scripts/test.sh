@@ -11,6 +11,8 @@ step "installing dependencies"
 pnpm install --frozen-lockfile || exit 1
 step "building and type-checking every package"
 pnpm nx run-many -t build lint --output-style=static || exit 1
+# The RabbitMQ trigger's integration tests need the real broker (idempotent; stopped at the end).
+step "starting RabbitMQ" && bash scripts/services/rabbitmq.sh start || exit 1
 
 results="$(mktemp -d)"
 step "running unit and integration tests"
@@ -29,4 +31,5 @@ for dir in examples/trigger-ticker bench/http; do
 done
 
 node scripts/summarize-tests.mjs "$results/vitest.json" "${node_logs[@]}"
+bash scripts/services/rabbitmq.sh stop || true
 exit $vitest_status
