@@ -30,6 +30,7 @@ for dir in examples/trigger-ticker bench/http; do
   node_logs+=("$log")
 done
 
-node scripts/summarize-tests.mjs "$results/vitest.json" "${node_logs[@]}"
 bash scripts/services/rabbitmq.sh stop || true
+# Last, so CI's reader finds the counts on the closing line.
+node scripts/summarize-tests.mjs "$results/vitest.json" "${node_logs[@]}"
 exit $vitest_status
