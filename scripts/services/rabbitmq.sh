@@ -86,6 +86,8 @@ cmd_stop() {
   if ! command -v rabbitmqctl >/dev/null 2>&1 || ! node_up; then log "not running"; return 0; fi
   log "stopping $RABBITMQ_NODENAME"
   timeout 60 rabbitmqctl -q stop >/dev/null
+  # The Erlang port mapper the broker started outlives it; with no node left it can go too.
+  command -v epmd >/dev/null 2>&1 && epmd -kill >/dev/null 2>&1 || true
   log "stopped"
 }
 
