@@ -407,3 +407,16 @@ describe('validateFunctionConfig: the result', () => {
     expect(Object.isFrozen((raw.spec as Record<string, unknown>).build)).toBe(false);
   });
 });
+
+describe('spec.eventTimeoutMs, the derived field', () => {
+  const base = { metadata: { name: 'fn' }, spec: { runtime: 'nodejs', eventTimeout: '2s' } };
+  it('reads a validated config back without a warning', () => {
+    const first = validateFunctionConfig(base).config;
+    expect(validateFunctionConfig(JSON.parse(JSON.stringify(first))).warnings).toEqual([]);
+  });
+  it('warns when a hand-written value disagrees, and keeps the one eventTimeout gives', () => {
+    const { config, warnings } = validateFunctionConfig({ ...base, spec: { ...base.spec, eventTimeoutMs: 5 } });
+    expect(config.spec.eventTimeoutMs).toBe(2000);
+    expect(warnings.map((w) => w.path)).toContain('spec.eventTimeoutMs');
+  });
+});

@@ -65,6 +65,10 @@ export function validateFunctionConfig(raw: unknown, options: ValidateOptions = 
   }
 
   const eventTimeout = readEventTimeout(spec.eventTimeout, p);
+  // A validated config read back carries the derived value; one that disagrees was hand-written.
+  if (spec.eventTimeoutMs !== undefined && spec.eventTimeoutMs !== eventTimeout.ms) {
+    p.warn('spec.eventTimeoutMs', `derived from spec.eventTimeout (${eventTimeout.ms} ms); the value given is ignored, set eventTimeout instead`);
+  }
   const config: FunctionConfig = {
     apiVersion: typeof apiVersion === 'string' ? apiVersion : 'nuclio.io/v1',
     kind: 'NuclioFunction',
