@@ -34,4 +34,9 @@ export interface Event {
   offset?: string;
   /** Stream sources: record key. */
   key?: Buffer;
+  /**
+   * Stream sources in `explicitAckMode` `enable` / `explicitOnly`: acknowledges this record at
+   * the source (idempotent; the source sees at most one ack). Absent otherwise.
+   */
+  ack?: () => Promise<void>;
 }

@@ -205,7 +205,7 @@ export class RabbitMqTrigger implements Trigger {
     const event = this.toEvent(queue, msg);
     this.inFlight += 1;
     this.policy.deliver(event, {
-      submit: () => this.submitter.submit(event),
+      submit: (attempt) => this.submitter.submit(attempt.event),
       ack: async () => {
         if (session.closed) throw new Error('connection to RabbitMQ lost before the ack; the broker redelivers the message');
         session.channel.ack(msg);

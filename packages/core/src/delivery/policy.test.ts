@@ -168,6 +168,26 @@ describe('DeliveryPolicy', () => {
     expect(state.acks).toBe(1);
   });
 
+  it.each(['enable', 'explicitOnly'] as const)('hands the handler the ack on the event it runs (%s)', async (mode) => {
+    const policy = createDeliveryPolicy({ ...base, explicitAckMode: mode });
+    const original = createTestEvent();
+    const { state, hooks } = fakeTrigger([async ({ event }) => {
+      expect(event.id).toBe(original.id);
+      await event.ack?.();
+      return new Response('done');
+    }]);
+    expect(await policy.deliver(original, hooks)).toMatchObject({ status: 'acked', acked: true });
+    expect(state.acks).toBe(1);
+    expect(original.ack).toBeUndefined();
+  });
+
+  it('attaches no ack to the event in disable mode', async () => {
+    let seen: DeliveryAttempt['event'] | undefined;
+    const { hooks } = fakeTrigger([async ({ event }) => { seen = event; return new Response('done'); }]);
+    await createDeliveryPolicy(base).deliver(createTestEvent(), hooks);
+    expect(seen?.ack).toBeUndefined();
+  });
+
   it('ignores a handler ack in disable mode, so a later failure is still retried and not acked early', async () => {
     const policy = createDeliveryPolicy({ ...base, maxAttempts: 2, onExhausted: 'stop' });
     const { state, hooks } = fakeTrigger([async ({ ack }) => {

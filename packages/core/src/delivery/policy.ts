@@ -13,6 +13,11 @@ export interface DeliveryAttempt {
   /** 1 for the first try; worker back-pressure retries keep the number. */
   attempt: number;
   /**
+   * The event to run: the record's event, with `ack` attached in `enable` / `explicitOnly`
+   * mode so the runtime can hand it to the handler. Triggers submit this one.
+   */
+  event: Event;
+  /**
    * The record's ack, for the handler to call in `enable` / `explicitOnly` mode (the trigger
    * attaches it to what the handler sees). A no-op in `disable` mode, where only success acks.
    */
@@ -21,7 +26,7 @@ export interface DeliveryAttempt {
 
 /** What a trigger supplies for one record. */
 export interface DeliveryHooks {
-  /** Runs the handler once, through the worker pool (`submitter.submit(event)`). */
+  /** Runs the handler once, through the worker pool (`submitter.submit(attempt.event)`). */
   submit(attempt: DeliveryAttempt): Promise<Response>;
   /** Acknowledges the record at the source (commit the offset, ack the message). */
   ack(): Promise<void>;
@@ -103,6 +108,7 @@ export class DeliveryPolicy {
     const ackOnce = (): Promise<void> => (ackPromise ??= hooks.ack());
     const explicitAck: ExplicitAck = explicitAckMode === 'disable' ? () => Promise.resolve() : ackOnce;
     const acked = (): boolean => ackPromise !== undefined;
+    const attemptEvent: Event = explicitAckMode === 'disable' ? event : { ...event, ack: explicitAck };
     const aborted = (): boolean => hooks.signal?.aborted === true;
 
     let attempts = 0;
@@ -112,7 +118,7 @@ export class DeliveryPolicy {
     while (attempts < maxAttempts) {
       if (aborted()) return { status: 'not-acked', attempts, acked: acked(), error: lastError };
       try {
-        const response = await hooks.submit({ attempt: attempts + 1, ack: explicitAck });
+        const response = await hooks.submit({ attempt: attempts + 1, event: attemptEvent, ack: explicitAck });
         attempts += 1;
         if (explicitAckMode === 'explicitOnly') {
           if (ackPromise) return this.settleAck(ackPromise, 'acked', attempts, response);
