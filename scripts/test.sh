@@ -11,8 +11,18 @@ step "installing dependencies"
 pnpm install --frozen-lockfile || exit 1
 step "building and type-checking every package"
 pnpm nx run-many -t build lint --output-style=static || exit 1
-# The RabbitMQ trigger's integration tests need the real broker (idempotent; stopped at the end).
-step "starting RabbitMQ" && bash scripts/services/rabbitmq.sh start || exit 1
+# The stream triggers' integration tests need the real brokers (idempotent; both start at
+# once and are stopped at the end, also when a step fails).
+stop_services() {
+  bash scripts/services/rabbitmq.sh stop || true
+  bash scripts/services/kafka.sh stop || true
+}
+trap stop_services EXIT
+step "starting RabbitMQ and Kafka"
+bash scripts/services/rabbitmq.sh start & rabbit_pid=$!
+bash scripts/services/kafka.sh start & kafka_pid=$!
+wait "$rabbit_pid" || exit 1
+wait "$kafka_pid" || exit 1
 
 results="$(mktemp -d)"
 step "running unit and integration tests"
@@ -30,7 +40,8 @@ for dir in examples/trigger-ticker bench/http; do
   node_logs+=("$log")
 done
 
-bash scripts/services/rabbitmq.sh stop || true
+stop_services
+trap - EXIT
 # Last, so CI's reader finds the counts on the closing line.
 node scripts/summarize-tests.mjs "$results/vitest.json" "${node_logs[@]}"
 exit $vitest_status
