@@ -62,8 +62,8 @@ async function topicWith(name: string, partitions: number, perPartition: number,
   return topic;
 }
 
-function fixture(topic: string, group: string, attributes: string[] = [], numWorkers = 4): { dir: string; seen: string } {
-  const trigger = ['    orders:', '      kind: kafka-cluster', `      numWorkers: ${numWorkers}`, '      attributes:',
+function fixture(topic: string, group: string, attributes: string[] = [], numWorkers = 4, kind = 'kafka-cluster'): { dir: string; seen: string } {
+  const trigger = ['    orders:', `      kind: ${kind}`, `      numWorkers: ${numWorkers}`, '      attributes:',
     `        brokers: [${BROKER}]`, `        topics: [${topic}]`, `        consumerGroup: ${group}`,
     '        sessionTimeout: 6s', '        heartbeatInterval: 500ms', '        rebalanceTimeout: 10s',
     ...attributes.map((a) => `        ${a}`)].join('\n');
@@ -205,6 +205,17 @@ describe('Kafka trigger against a real broker', () => {
       }
     }
   }, 150_000);
+
+  it("publishes each response to responseTopic, keyed as the record (Nuclio's kind name kafka)", async () => {
+    const topic = await topicWith('respond', 1, 5);
+    const responses = `${topic}-responses`;
+    const group = `g-respond-${RUN}`;
+    const { dir, seen } = fixture(topic, group, [`responseTopic: ${responses}`], 1, 'kafka');
+    const p = await start(dir, seen);
+    const out = await readTopic(responses, 5);
+    await p.stop('SIGTERM');
+    expect(out.map((m) => [m.key, m.value])).toEqual(Array.from({ length: 5 }, () => ['k0', 'ok']));
+  }, 60_000);
 
   it.each([
     ['no brokers', ['topics: [t]', 'consumerGroup: g'], /spec\.triggers\.broken\.attributes\.brokers[^\n]*is required/],
