@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
@@ -12,7 +12,8 @@ const RUN = `${process.pid}-${Date.now().toString(36)}`;
 
 /**
  * Appends one line per attempt: `pid partition offset body start end`, with start/end in ms,
- * after sleeping HANDLER_MS; throws for bodies starting with "poison".
+ * after sleeping HANDLER_MS; throws for bodies starting with "poison"; with ACK_BELOW set, acks
+ * explicitly (event.ack) the records whose sequence number is below it.
  */
 const HANDLER = `const fs = require('node:fs');
 exports.handler = async (context, event) => {
@@ -21,6 +22,7 @@ exports.handler = async (context, event) => {
   const ms = Number(process.env.HANDLER_MS || 0);
   if (ms) await new Promise((r) => setTimeout(r, ms));
   fs.appendFileSync(process.env.SEEN_FILE, [process.pid, event.shardId, event.offset, body, start, performance.timeOrigin + performance.now()].join(' ') + '\\n');
+  if (process.env.ACK_BELOW && Number(body.split('-')[1]) < Number(process.env.ACK_BELOW)) await event.ack();
   if (body.startsWith('poison')) throw new Error('cannot handle ' + body);
   return 'ok';
 };`;
@@ -216,6 +218,25 @@ describe('Kafka trigger against a real broker', () => {
     await p.stop('SIGTERM');
     expect(out.map((m) => [m.key, m.value])).toEqual(Array.from({ length: 5 }, () => ['k0', 'ok']));
   }, 60_000);
+
+  it('explicitAckMode explicitOnly: only what the handler acks is committed; the rest comes back after a restart', async () => {
+    const topic = await topicWith('explicit', 1, 20);
+    const group = `g-explicit-${RUN}`;
+    const { dir, seen } = fixture(topic, group, [], 1);
+    const yaml = join(dir, 'function.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('      numWorkers: 1\n', '      numWorkers: 1\n      explicitAckMode: explicitOnly\n'));
+    const first = await start(dir, seen, { ACK_BELOW: '10' });
+    await until('20 records handled', () => seenLines(seen).length === 20);
+    await until('the acked records committed', async () => (await committed(group, topic))[0] === 10, 15_000);
+    await first.stop('SIGTERM');
+    expect(await committed(group, topic)).toEqual([10]);
+
+    const second = await start(dir, seen, { ACK_BELOW: '100' });
+    await until('the unacked records delivered again and acked', async () => (await committed(group, topic))[0] === 20, 30_000);
+    await second.stop('SIGTERM');
+    const again = seenLines(seen).slice(20).map((l) => l.body);
+    expect(again).toEqual(Array.from({ length: 10 }, (_, i) => `p0-${i + 10}`));
+  }, 90_000);
 
   it.each([
     ['no brokers', ['topics: [t]', 'consumerGroup: g'], /spec\.triggers\.broken\.attributes\.brokers[^\n]*is required/],
