@@ -18,6 +18,8 @@ export interface EventMeta {
   offset?: string;
   /** Base64. */
   key?: string;
+  /** Present (true) only when the handler may acknowledge the event with an ACK frame. */
+  explicitAck?: true;
 }
 
 /** What a wrapper's ERROR frame says about the exception its handler raised. */
@@ -44,6 +46,7 @@ export function eventMeta(event: Event): EventMeta {
   if (event.shardId !== undefined) meta.shardId = event.shardId;
   if (event.offset !== undefined) meta.offset = event.offset;
   if (event.key !== undefined) meta.key = event.key.toString('base64');
+  if (event.ack !== undefined) meta.explicitAck = true;
   return meta;
 }
 

@@ -46,4 +46,18 @@ describe('InFlightEvents', () => {
     for (const answer of answers) await expect(answer).rejects.toBe(crash);
     expect(table.size).toBe(0);
   });
+
+  it('hands an ACK for an event in flight to onAck with that event and its logger, and drops a late ACK', async () => {
+    const acked: Array<[string, unknown]> = [];
+    const table = new InFlightEvents(new InMemoryLogger(), (event, logger) => acked.push([event.id, logger]));
+    const eventLogger = new InMemoryLogger();
+    const event = createTestEvent();
+    const { id, answer } = table.add(event, eventLogger);
+    expect(table.handle(frame(FrameType.ACK, id, {}))).toBe(true);
+    expect(acked).toEqual([[event.id, eventLogger]]);
+    table.handle(frame(FrameType.RESPONSE, id, encodeMetaBody({}, Buffer.alloc(0))));
+    await answer;
+    expect(table.handle(frame(FrameType.ACK, id, {}))).toBe(true); // answered already: accepted, not acked
+    expect(acked).toHaveLength(1);
+  });
 });

@@ -1,6 +1,7 @@
 import { createError, ErrorCodes, type Event, type Logger, type Response } from '@nucleon/core';
 import { decodeError, decodeResponse, remoteError } from './event-codec.js';
 import { FrameType, frameTypeName, protocolError, type Frame } from './frame-codec.js';
+import type { AckListener } from './explicit-ack.js';
 import { relayLog, relayMetric } from './log-relay.js';
 
 interface PendingEvent {
@@ -18,8 +19,8 @@ export class InFlightEvents {
   private nextId = 0;
   private readonly pending = new Map<number, PendingEvent>();
 
-  /** `logger` takes lines not tied to an event in flight; `onAck` receives ACKed events. */
-  constructor(private readonly logger: Logger, private readonly onAck: ((event: Event) => void) | undefined) {}
+  /** `logger` takes lines not tied to an event in flight; `onAck` receives ACKed events with their logger. */
+  constructor(private readonly logger: Logger, private readonly onAck: AckListener | undefined) {}
 
   get size(): number {
     return this.pending.size;
@@ -52,7 +53,7 @@ export class InFlightEvents {
       const logger = pending?.logger ?? this.logger;
       if (type === FrameType.LOG) relayLog(logger, payload, pending?.event);
       else if (type === FrameType.METRIC) relayMetric(logger, payload, pending?.event);
-      else if (pending) this.onAck?.(pending.event);
+      else if (pending) this.onAck?.(pending.event, pending.logger);
     } else {
       return false;
     }

@@ -30,7 +30,7 @@ const httpEvent = createTestEvent({
 const streamEvent = createTestEvent({
   id: 'k-9', body: '{"order":1}', contentType: 'application/json', method: '', path: '', url: '', headers: {}, fields: {},
   timestamp: new Date(1795830000500), trigger: { kind: 'kafka-cluster', name: 'orders' },
-  topic: 'orders', shardId: 3, offset: '1042', key: Buffer.from('order-1'),
+  topic: 'orders', shardId: 3, offset: '1042', key: Buffer.from('order-1'), ack: async () => undefined,
 });
 
 const vectors: Vector[] = [
@@ -99,6 +99,7 @@ describe('test vectors', () => {
     const [http] = new FrameDecoder().push(read('event-binary-body.hex'));
     expect(decodeMetaBody(http!.payload).meta).toMatchObject({ id: 'a1b2-7', timestamp: 1795830000.123, fields: { tag: ['a', 'b'] } });
     const [stream] = new FrameDecoder().push(read('event-stream.hex'));
-    expect(decodeMetaBody(stream!.payload).meta).toMatchObject({ topic: 'orders', shardId: 3, offset: '1042', key: 'b3JkZXItMQ==' });
+    expect(decodeMetaBody(stream!.payload).meta).toMatchObject({ topic: 'orders', shardId: 3, offset: '1042', key: 'b3JkZXItMQ==', explicitAck: true });
+    expect(decodeMetaBody(http!.payload).meta).not.toHaveProperty('explicitAck');
   });
 });

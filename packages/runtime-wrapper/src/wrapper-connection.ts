@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { createError, ErrorCodes, isNucleonError, type Event, type Logger, type Response } from '@nucleon/core';
 import { encodeEventFrame } from './event-codec.js';
+import type { AckListener } from './explicit-ack.js';
 import { encodeFrame, encodeJsonFrame, FrameDecoder, FrameType, frameTypeName, type Frame } from './frame-codec.js';
 import { chooseVersion, fatalError, noCommonVersion, parseHello, type WrapperHello, type WrapperWelcome } from './handshake.js';
 import { InFlightEvents } from './in-flight-events.js';
@@ -12,8 +13,8 @@ export interface WrapperConnectionOptions extends WrapperProcessOptions {
   welcome: Omit<WrapperWelcome, 'version'>;
   /** HELLO..READY deadline, counted from the spawn. */
   startTimeoutMs: number;
-  /** An ACK frame arrived for this event. */
-  onAck?: ((event: Event) => void) | undefined;
+  /** An ACK frame arrived for this event (still in flight); `logger` is the one its LOG frames go to. */
+  onAck?: AckListener | undefined;
 }
 
 type Phase = 'hello' | 'starting' | 'ready' | 'draining' | 'closed';

@@ -114,7 +114,7 @@ describe('events', () => {
     expect(await pidOf(h, w)).toBe(pid);
   });
 
-  it('relays LOG frames to the worker\'s logger with the event id, METRIC at debug, ACK to onAck', async () => {
+  it('relays LOG frames to the worker\'s logger with the event id, METRIC at debug, ACK to the event\'s ack and onAck', async () => {
     const h = await echoRuntime();
     const w = await h.worker();
     const acked: string[] = [];
@@ -130,8 +130,13 @@ describe('events', () => {
     expect(h.logger.records).toContainEqual(expect.objectContaining({
       level: 'debug', message: 'wrapper metric', fields: expect.objectContaining({ metric: 'items', value: 3, labels: { kind: 'a' } }),
     }));
-    expect(String((await run(h, w, '/ack')).body)).toBe('acked');
+    let sourceAcks = 0;
+    expect(String((await run(h, w, '/ack', { ack: async () => { sourceAcks += 1; } })).body)).toBe('acked');
     expect(acked).toEqual(['/ack']);
+    expect(sourceAcks).toBe(1); // the ACK frame reached the record's ack before the RESPONSE settled the event
+    await run(h, w, '/ack'); // no ack on the event (HTTP, disable): a warning, and the wrapper keeps serving
+    expect(h.logger.records).toContainEqual(expect.objectContaining({ level: 'warn', message: expect.stringContaining('cannot be acknowledged') }));
+    expect(String((await run(h, w, '/echo', { body: 'still here' })).body)).toContain('still here');
   });
 });
 

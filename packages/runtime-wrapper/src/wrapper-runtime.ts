@@ -1,6 +1,7 @@
 import {
   createError, ErrorCodes, isNucleonError, type Context, type Event, type Logger, type Runtime, type RuntimeCreateOptions,
 } from '@nucleon/core';
+import { ackFromWrapper } from './explicit-ack.js';
 import { WrapperConnection } from './wrapper-connection.js';
 import type { WrapperRuntimeSpec, WrapperSharing } from './wrapper-spec.js';
 import { WrapperSupervisor } from './wrapper-supervisor.js';
@@ -10,7 +11,10 @@ import { WrapperWorker } from './wrapper-worker.js';
 export interface WrapperRuntime extends Runtime {
   /** The sharing in effect (known after `start()`). */
   readonly sharing: WrapperSharing;
-  /** Calls `listener` for every ACK frame (a handler acknowledged its event); returns an unsubscribe function. */
+  /**
+   * Calls `listener` for every ACK frame (a handler acknowledged its event), after `event.ack()`
+   * was called; returns an unsubscribe function.
+   */
   onAck(listener: (event: Event) => void): () => void;
   /** Pids of the wrappers that are READY now. */
   wrapperPids(): number[];
@@ -46,7 +50,9 @@ export function createWrapperRuntime(spec: WrapperRuntimeSpec, options: RuntimeC
   let shared: { supervisor: WrapperSupervisor; started: Promise<void> } | undefined;
   let stopped = false;
 
-  const emitAck = (event: Event): void => {
+  // The record is acked at its source first; listeners (tests, metrics) only observe.
+  const onAck = (event: Event, logger: Logger): void => {
+    ackFromWrapper(event, logger);
     for (const listener of ackListeners) listener(event);
   };
 
@@ -74,7 +80,7 @@ export function createWrapperRuntime(spec: WrapperRuntimeSpec, options: RuntimeC
             functionName: config.metadata.name, handler: config.spec.handler, workerId: context.workerId,
             eventTimeoutMs: config.spec.eventTimeoutMs,
           },
-          onAck: emitAck,
+          onAck,
         }, signal);
       },
     });

@@ -188,6 +188,16 @@ describe('DeliveryPolicy', () => {
     expect(seen?.ack).toBeUndefined();
   });
 
+  it.each(['enable', 'explicitOnly'] as const)('stops after a handler acks and then fails (%s): no retry, no dead letter', async (mode) => {
+    const policy = createDeliveryPolicy({ ...base, maxAttempts: 3, explicitAckMode: mode, onExhausted: 'dead-letter', deadLetter: 'dlq' });
+    const { state, hooks } = fakeTrigger([async ({ ack }) => {
+      await ack();
+      throw handlerFailed();
+    }]);
+    expect(await policy.deliver(createTestEvent(), hooks)).toMatchObject({ status: 'acked', attempts: 1, acked: true, error: expect.any(Error) });
+    expect(state).toMatchObject({ acks: 1, submits: 1, letters: [] });
+  });
+
   it('ignores a handler ack in disable mode, so a later failure is still retried and not acked early', async () => {
     const policy = createDeliveryPolicy({ ...base, maxAttempts: 2, onExhausted: 'stop' });
     const { state, hooks } = fakeTrigger([async ({ ack }) => {

@@ -40,7 +40,8 @@ export interface DeliveryHooks {
 
 /**
  * How delivery of one record ended. The trigger acts on `status`:
- * - `acked`: handled and acknowledged.
+ * - `acked`: handled and acknowledged; or the handler acked explicitly and then failed (`error`
+ *   set), which ends delivery: an acknowledged record is not retried.
  * - `handled`: handled, but `explicitOnly` leaves the ack to the handler, which did not ack.
  * - `dead-lettered`: exhausted and published to the dead-letter target, then acked
  *   (not acked in `explicitOnly` unless the handler did).
@@ -137,6 +138,14 @@ export class DeliveryPolicy {
         }
         attempts += 1;
         lastError = err;
+        if (ackPromise) {
+          // The handler acknowledged its record before failing: the source is done with it,
+          // so another attempt or a dead letter would act on a record that is already gone.
+          this.options.logger?.warnWith('handler failed after acknowledging its record; not retried',
+            { eventId: event.id, topic: event.topic, shardId: event.shardId, offset: event.offset, attempts, error: errorText(err) });
+          const outcome = await this.settleAck(ackPromise, 'acked', attempts, undefined);
+          return { ...outcome, error: outcome.error ?? err };
+        }
         firstFailedAt ??= now();
         if (attempts < maxAttempts) await sleep(this.retryDelay(attempts));
       }

@@ -10,14 +10,19 @@ class Platform(object):
         # Set by the Nucleon wrapper: acknowledges the event with this frame id.
         self._ack_callback = None
 
-    async def explicit_ack(self, qualified_offset):
-        """Acknowledge a stream event before the handler returns (``explicitAckMode``)."""
+    def explicit_ack(self, qualified_offset):
+        """Acknowledge a stream event before the handler returns (``explicitAckMode``).
+
+        Nuclio's is a coroutine (``await context.platform.explicit_ack(...)``). Under Nucleon
+        the ACK frame goes out when this is called and the awaitable it returns is already
+        done, so ``await`` works as in Nuclio and a plain ``def`` handler may call it without.
+        """
         if self._ack_callback is not None:
             self._ack_callback(getattr(qualified_offset, '_event_id', None))
-        elif self._control_callback is not None:
-            await self._control_callback(qualified_offset.compile_explicit_ack_message())
-        else:
-            raise RuntimeError('Cannot send explicit ack since control callback was not initialized')
+            return _Done()
+        if self._control_callback is not None:
+            return self._control_callback(qualified_offset.compile_explicit_ack_message())
+        raise RuntimeError('Cannot send explicit ack since control callback was not initialized')
 
     def set_drain_callback(self, callback):
         """Called (no arguments) once the processor asks this worker to drain."""
@@ -36,3 +41,10 @@ class Platform(object):
         if callback is not None:
             return callback()
         return None
+
+
+class _Done(object):
+    """An awaitable that has already finished (a coroutine never awaited would warn)."""
+
+    def __await__(self):
+        return iter(())
