@@ -7,7 +7,7 @@ export { kafkaAttributes } from './attributes.js';
 export { readKafkaSettings } from './config.js';
 export type { KafkaSettings } from './config.js';
 export { CommitTracker } from './commit-tracker.js';
-export { toEvent, toEventHeaders } from './records.js';
+export { KafkaEvent, toEventHeaders } from './records.js';
 
 /** The Kafka trigger plugin (Nuclio kinds `kafka-cluster` and `kafka`). */
 export default defineTrigger({

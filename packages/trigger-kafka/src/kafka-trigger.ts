@@ -2,19 +2,27 @@ import { randomBytes } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import {
   createDeliveryPolicy, createError, encodeDeadLetter, ErrorCodes, readDeliveryAttributes,
-  type DeadLetter, type DeliveryOutcome, type DeliveryPolicy, type EventSubmitter, type Logger, type Response,
+  type DeadLetter, type DeliveryHooks, type DeliveryOutcome, type DeliveryPolicy, type Event, type EventCallback,
+  type EventSubmitter, type Logger, type Response,
   type Trigger, type TriggerCreateOptions, type TriggerInfo,
 } from '@nucleon/core';
 import { CommitTracker } from './commit-tracker.js';
 import { readKafkaSettings, type KafkaSettings } from './config.js';
 import { createKafkaClient } from './kafka-client.js';
-import { toEvent } from './records.js';
+import { AttemptRunner, dispatcherOf } from './first-attempt.js';
+import { KafkaEvent } from './records.js';
 
 /**
  * How often a partition commits what it handled while working through a long batch (besides
  * at the end of each batch, on rebalance and on stop): bounds what a crash makes run again.
  */
 const COMMIT_INTERVAL_MS = 1_000;
+
+/**
+ * How often a partition asks kafkajs to heartbeat between records (kafkajs sends one only
+ * every heartbeatInterval): this is also when it learns that a rebalance began.
+ */
+const HEARTBEAT_CHECK_MS = 100;
 
 /** What to do with the rest of a batch after one record's outcome. */
 type Next = 'continue' | 'redeliver' | 'pause' | 'leave';
@@ -36,6 +44,9 @@ export class KafkaTrigger implements Trigger {
   /** Aborted on stop: a record waiting between attempts is given back instead of retried. */
   private readonly abort = new AbortController();
   private readonly needsProducer: boolean;
+  /** Records run once through `dispatch`, without the policy, until one fails (see onBatch). */
+  private readonly hotPath: boolean;
+  private readonly dispatch: (event: Event, done: EventCallback) => void;
   private nextId = 0;
   private kafka: Kafka | undefined;
   private consumer: Consumer | undefined;
@@ -48,6 +59,8 @@ export class KafkaTrigger implements Trigger {
     this.policy = createDeliveryPolicy({ ...delivery, logger: options.logger });
     this.needsProducer = delivery.deadLetter !== undefined || this.settings.responseTopic !== undefined;
     this.submitter = options.submitter;
+    this.hotPath = delivery.explicitAckMode === 'disable';
+    this.dispatch = dispatcherOf(options.submitter);
     this.logger = options.logger;
     this.info = Object.freeze({ kind: options.config.kind, name: options.name });
   }
@@ -138,45 +151,82 @@ export class KafkaTrigger implements Trigger {
     return { promise, cancel };
   }
 
-  /** Handles one partition's batch in offset order; kafkajs runs up to `concurrency` of these at once. */
+  /**
+   * Handles one partition's batch in offset order; kafkajs runs up to `concurrency` of these
+   * at once. The hot path (`explicitAckMode: disable`) runs each record once through
+   * `dispatch` and, on success, only notes its offset; failures and explicit-ack modes go
+   * through the delivery policy.
+   */
   private async onBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
-    let lastCommit = Date.now();
+    let lastBeat = Date.now();
+    let lastCommit = lastBeat;
+    // Offset of the last record handled on the hot path and not yet given to the commit tracker.
+    let handled: string | undefined;
+    const noteHandled = (): void => {
+      if (handled !== undefined) this.commits.ack(topic, partition, handled);
+      handled = undefined;
+    };
+    const runner = new AttemptRunner(this.dispatch);
     for (const message of batch.messages) {
       if (this.stopping || !isRunning() || isStale()) break;
-      const outcome = await this.deliver(topic, partition, message);
-      const next = this.next(outcome);
-      if (next !== 'continue') {
-        this.onStopped(next, topic, partition, message, outcome);
-        break;
+      const event = new KafkaEvent(this.idPrefix, (this.nextId += 1), this.info, topic, partition, message);
+      let failed = false;
+      if (this.hotPath) {
+        const answer = runner.run(event);
+        if (answer) await answer;
+        if (runner.error === undefined) {
+          handled = message.offset;
+          if (this.settings.responseTopic && runner.response) await this.publishResponse(message, runner.response);
+        } else {
+          failed = true;
+        }
       }
-      try {
-        await heartbeat();
-      } catch (err) {
-        // A rebalance began: commit what this partition handled while the generation still
-        // accepts it, so the partition's next owner starts after it.
-        await this.commitPending(topic, partition);
-        throw err;
+      if (!this.hotPath || failed) {
+        noteHandled();
+        const outcome = await this.deliver(topic, partition, message, event, failed ? runner.error : undefined);
+        const next = this.next(outcome);
+        if (next !== 'continue') {
+          this.onStopped(next, topic, partition, message, outcome);
+          break;
+        }
       }
-      if (Date.now() - lastCommit >= COMMIT_INTERVAL_MS) {
+      const now = Date.now();
+      if (now - lastBeat >= HEARTBEAT_CHECK_MS) {
+        lastBeat = now;
+        try {
+          await heartbeat();
+        } catch (err) {
+          // A rebalance began: commit what this partition handled while the generation still
+          // accepts it, so the partition's next owner starts after it.
+          noteHandled();
+          await this.commitPending(topic, partition);
+          throw err;
+        }
+      }
+      if (now - lastCommit >= COMMIT_INTERVAL_MS) {
+        noteHandled();
         await this.commitPending(topic, partition);
-        lastCommit = Date.now();
+        lastCommit = now;
       }
     }
+    noteHandled();
     await this.commitPending(topic, partition);
   }
 
-  private async deliver(topic: string, partition: number, message: KafkaMessage): Promise<DeliveryOutcome> {
-    const event = toEvent(this.idPrefix + (this.nextId += 1), this.info, topic, partition, message);
-    const outcome = await this.policy.deliver(event, {
+  /** Delivers a record through the policy: all of it, or what follows a failed hot-path attempt. */
+  private async deliver(topic: string, partition: number, message: KafkaMessage, event: Event,
+    failure: Error | undefined): Promise<DeliveryOutcome> {
+    const hooks: DeliveryHooks = {
       submit: (attempt) => this.submitter.submit(attempt.event),
       ack: async () => this.commits.ack(topic, partition, message.offset),
       deadLetter: (letter) => this.publishDeadLetter(letter),
       signal: this.abort.signal,
-    });
-    if (outcome.response && this.settings.responseTopic && this.producer) {
-      await this.publishResponse(message, outcome.response);
-    }
+    };
+    const outcome = failure
+      ? await this.policy.deliverAfterFailure(event, hooks, failure)
+      : await this.policy.deliver(event, hooks);
+    if (outcome.response && this.settings.responseTopic) await this.publishResponse(message, outcome.response);
     return outcome;
   }
 

@@ -15,25 +15,51 @@ export function toEventHeaders(headers: KafkaMessage['headers']): EventHeaders {
   return out;
 }
 
-/** Builds the neutral Event of one record: topic, partition (shardId), offset, key, headers, timestamp. */
-export function toEvent(id: string, trigger: TriggerInfo, topic: string, partition: number, message: KafkaMessage): Event {
-  const headers = message.headers ? toEventHeaders(message.headers) : {};
-  const contentType = headers['content-type'];
-  const event: Event = {
-    id,
-    body: message.value ?? EMPTY,
-    contentType: typeof contentType === 'string' ? contentType : '',
-    headers,
-    fields: NO_FIELDS,
-    method: 'POST',
-    path: '/',
-    url: '/',
-    timestamp: new Date(Number(message.timestamp)),
-    trigger,
-    topic,
-    shardId: partition,
-    offset: message.offset,
-  };
-  if (message.key) event.key = message.key;
-  return event;
+/**
+ * The neutral Event of one record: topic, partition (shardId), offset, key, headers,
+ * timestamp. The id, headers and timestamp are made when first read: a no-op handler on the
+ * hot path then costs no string, object or Date per record.
+ */
+export class KafkaEvent implements Event {
+  readonly body: Buffer;
+  readonly method = 'POST';
+  readonly path = '/';
+  readonly url = '/';
+  readonly fields = NO_FIELDS;
+  readonly shardId: number;
+  readonly offset: string;
+  readonly key: Buffer | undefined;
+  ack?: () => Promise<void>;
+  private headerCache: EventHeaders | undefined;
+
+  constructor(private readonly idPrefix: string, private readonly seq: number, readonly trigger: TriggerInfo,
+    readonly topic: string, partition: number, private readonly message: KafkaMessage) {
+    this.body = message.value ?? EMPTY;
+    this.shardId = partition;
+    this.offset = message.offset;
+    this.key = message.key ?? undefined;
+  }
+
+  get id(): string {
+    return this.idPrefix + this.seq;
+  }
+
+  get headers(): EventHeaders {
+    return (this.headerCache ??= toEventHeaders(this.message.headers));
+  }
+
+  get contentType(): string {
+    const type = this.message.headers ? this.headers['content-type'] : undefined;
+    return typeof type === 'string' ? type : '';
+  }
+
+  get timestamp(): Date {
+    return new Date(Number(this.message.timestamp));
+  }
+
+  /** Plain-object form, so `JSON.stringify(event)` and logging show every field. */
+  toJSON(): Event {
+    const { id, body, contentType, headers, fields, method, path, url, timestamp, trigger, topic, shardId, offset, key } = this;
+    return { id, body, contentType, headers, fields, method, path, url, timestamp, trigger, topic, shardId, offset, ...(key ? { key } : {}) };
+  }
 }

@@ -178,7 +178,6 @@ describe('DeliveryPolicy', () => {
     }]);
     expect(await policy.deliver(original, hooks)).toMatchObject({ status: 'acked', acked: true });
     expect(state.acks).toBe(1);
-    expect(original.ack).toBeUndefined();
   });
 
   it('attaches no ack to the event in disable mode', async () => {
@@ -196,6 +195,30 @@ describe('DeliveryPolicy', () => {
     }]);
     expect(await policy.deliver(createTestEvent(), hooks)).toMatchObject({ status: 'acked', attempts: 1, acked: true, error: expect.any(Error) });
     expect(state).toMatchObject({ acks: 1, submits: 1, letters: [] });
+  });
+
+  it('deliverAfterFailure counts the trigger\'s own failed attempt, then retries and dead-letters as deliver does', async () => {
+    const policy = createDeliveryPolicy({ ...base, maxAttempts: 3, retryInitialDelayMs: 100, onExhausted: 'dead-letter', deadLetter: 'dlq' });
+    const { state, hooks } = fakeTrigger([handlerFailed('again')]);
+    const outcome = await policy.deliverAfterFailure(createTestEvent(), hooks, handlerFailed('first'));
+    expect(outcome).toMatchObject({ status: 'dead-lettered', attempts: 3, acked: true });
+    expect(state).toMatchObject({ submits: 2, acks: 1, sleeps: [100, 200] });
+    expect(state.letters[0]?.attempts).toBe(3);
+  });
+
+  it('deliverAfterFailure with maxAttempts 1 dead-letters without running the handler again', async () => {
+    const policy = createDeliveryPolicy({ ...base, maxAttempts: 1, onExhausted: 'dead-letter', deadLetter: 'dlq' });
+    const { state, hooks } = fakeTrigger(['ok']);
+    expect(await policy.deliverAfterFailure(createTestEvent(), hooks, handlerFailed())).toMatchObject({ status: 'dead-lettered', attempts: 1 });
+    expect(state).toMatchObject({ submits: 0, acks: 1, sleeps: [] });
+  });
+
+  it('deliverAfterFailure treats a busy pool as back-pressure, not as an attempt', async () => {
+    const policy = createDeliveryPolicy({ ...base, maxAttempts: 2 });
+    const { state, hooks } = fakeTrigger(['ok']);
+    const busy = createError(ErrorCodes.NO_WORKER_AVAILABLE, 'busy');
+    expect(await policy.deliverAfterFailure(createTestEvent(), hooks, busy)).toMatchObject({ status: 'acked', attempts: 1 });
+    expect(state).toMatchObject({ submits: 1, acks: 1, sleeps: [] });
   });
 
   it('ignores a handler ack in disable mode, so a later failure is still retried and not acked early', async () => {

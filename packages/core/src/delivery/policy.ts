@@ -13,7 +13,7 @@ export interface DeliveryAttempt {
   /** 1 for the first try; worker back-pressure retries keep the number. */
   attempt: number;
   /**
-   * The event to run: the record's event, with `ack` attached in `enable` / `explicitOnly`
+   * The event to run: the record's event, with `ack` set on it in `enable` / `explicitOnly`
    * mode so the runtime can hand it to the handler. Triggers submit this one.
    */
   event: Event;
@@ -99,7 +99,23 @@ export class DeliveryPolicy {
   }
 
   /** Delivers one record: runs the handler until it succeeds or attempts run out. */
-  async deliver(event: Event, hooks: DeliveryHooks): Promise<DeliveryOutcome> {
+  deliver(event: Event, hooks: DeliveryHooks): Promise<DeliveryOutcome> {
+    return this.run(event, hooks, undefined);
+  }
+
+  /**
+   * Goes on delivering a record whose first attempt the trigger ran itself and saw fail: for
+   * a trigger's fast path (`explicitAckMode: disable`, the handler run through `dispatch`, and
+   * acked by the trigger on success without a promise per record), which hands only failures
+   * to the policy. `error` counts as attempt 1, unless it is back-pressure or shutdown
+   * (NO_WORKER_AVAILABLE, SHUTTING_DOWN), which uses no attempt, as in `deliver`.
+   */
+  deliverAfterFailure(event: Event, hooks: DeliveryHooks, error: unknown): Promise<DeliveryOutcome> {
+    const backPressure = isNucleonError(error, ErrorCodes.NO_WORKER_AVAILABLE) || isNucleonError(error, ErrorCodes.SHUTTING_DOWN);
+    return this.run(event, hooks, backPressure ? undefined : { error });
+  }
+
+  private async run(event: Event, hooks: DeliveryHooks, failedFirst: { error: unknown } | undefined): Promise<DeliveryOutcome> {
     const { maxAttempts, explicitAckMode, onExhausted, deadLetter: target } = this.options;
     const sleep = hooks.sleep ?? this.options.sleep ?? defaultSleep;
     const now = this.options.now ?? (() => new Date());
@@ -109,17 +125,24 @@ export class DeliveryPolicy {
     const ackOnce = (): Promise<void> => (ackPromise ??= hooks.ack());
     const explicitAck: ExplicitAck = explicitAckMode === 'disable' ? () => Promise.resolve() : ackOnce;
     const acked = (): boolean => ackPromise !== undefined;
-    const attemptEvent: Event = explicitAckMode === 'disable' ? event : { ...event, ack: explicitAck };
+    // Set on the trigger's own event, not a copy: a trigger's event may be a class with lazy getters.
+    if (explicitAckMode !== 'disable') event.ack = explicitAck;
     const aborted = (): boolean => hooks.signal?.aborted === true;
 
     let attempts = 0;
     let busy = 0;
     let lastError: unknown;
     let firstFailedAt: Date | undefined;
+    if (failedFirst) {
+      attempts = 1;
+      lastError = failedFirst.error;
+      firstFailedAt = now();
+      if (attempts < maxAttempts) await sleep(this.retryDelay(attempts));
+    }
     while (attempts < maxAttempts) {
       if (aborted()) return { status: 'not-acked', attempts, acked: acked(), error: lastError };
       try {
-        const response = await hooks.submit({ attempt: attempts + 1, event: attemptEvent, ack: explicitAck });
+        const response = await hooks.submit({ attempt: attempts + 1, event, ack: explicitAck });
         attempts += 1;
         if (explicitAckMode === 'explicitOnly') {
           if (ackPromise) return this.settleAck(ackPromise, 'acked', attempts, response);
