@@ -25,7 +25,7 @@ export type { ValidatedAttributes } from './config/attributes.js';
 export { parseFunctionConfigText } from './config/parse.js';
 export { parseDuration } from './config/duration.js';
 export { isCpuQuantity, isMemoryQuantity, memoryBytes, cpuCores } from './config/quantity.js';
-export { deliveryAttributes, readDeliveryAttributes } from './delivery/attributes.js';
+export { deliveryAttributeProblems, deliveryAttributes, readDeliveryAttributes } from './delivery/attributes.js';
 export type { DeliveryOptions, ExplicitAckMode, OnExhausted } from './delivery/attributes.js';
 export { DeliveryPolicy, createDeliveryPolicy } from './delivery/policy.js';
 export type {

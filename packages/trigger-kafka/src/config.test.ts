@@ -47,6 +47,7 @@ describe('readKafkaSettings', () => {
     expect(problemPaths(() => read({ ...minimal, brokers: ['127.0.0.1'], sessionTimeout: 'soon', sasl: { enable: true } })))
       .toEqual(['brokers', 'sessionTimeout', 'sasl.user', 'sasl.password']);
     expect(problemPaths(() => read({ ...minimal, heartbeatInterval: '20s' }))).toEqual(['heartbeatInterval']);
+    expect(problemPaths(() => read({ topics: ['t'], consumerGroup: 'g', onExhausted: 'dead-letter' }))).toEqual(['brokers', 'onExhausted']);
   });
 
   it('refuses an unknown attribute and a bad initialOffset at validation, naming them', () => {

@@ -1,4 +1,6 @@
-import { createError, ErrorCodes, formatProblems, parseDuration, type ConfigProblem, type TriggerConfig } from '@nucleon/core';
+import {
+  createError, deliveryAttributeProblems, ErrorCodes, formatProblems, parseDuration, type ConfigProblem, type TriggerConfig,
+} from '@nucleon/core';
 
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
 
@@ -67,6 +69,8 @@ export function readKafkaSettings(name: string, config: TriggerConfig, functionN
   }
   const sasl = readSasl(attrs.sasl, at('sasl'), problems);
   const tls = readTls(attrs, at('tls'), problems);
+  // The delivery attributes too, so one error lists every problem of the trigger.
+  problems.push(...deliveryAttributeProblems(`spec.triggers.${name}`, attrs));
 
   if (problems.length > 0) {
     throw createError(ErrorCodes.INVALID_CONFIG, `invalid configuration for trigger ${name}:\n${formatProblems(problems)}`,

@@ -1,4 +1,6 @@
-import { createError, ErrorCodes, formatProblems, parseDuration, type ConfigProblem, type TriggerConfig } from '@nucleon/core';
+import {
+  createError, deliveryAttributeProblems, ErrorCodes, formatProblems, parseDuration, type ConfigProblem, type TriggerConfig,
+} from '@nucleon/core';
 
 /** The resolved, checked settings of one RabbitMQ trigger. */
 export interface RabbitSettings {
@@ -26,7 +28,11 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Reads and cross-checks the attributes; throws INVALID_CONFIG naming the trigger and attributes. */
+/**
+ * Reads and cross-checks the attributes; throws INVALID_CONFIG naming the trigger and attributes.
+ * The delivery attributes (docs/delivery.md) are cross-checked here too, so one error lists every
+ * problem of the trigger at once (a bad url and an `onExhausted: dead-letter` without target).
+ */
 export function readRabbitSettings(name: string, config: TriggerConfig): RabbitSettings {
   const attrs = config.attributes;
   const at = (key: string): string => `spec.triggers.${name}.attributes.${key}`;
@@ -51,6 +57,7 @@ export function readRabbitSettings(name: string, config: TriggerConfig): RabbitS
   if (reconnectIntervalMs === undefined) {
     problems.push({ path: at('reconnectInterval'), message: `is not a duration: ${String(attrs.reconnectInterval)}` });
   }
+  problems.push(...deliveryAttributeProblems(`spec.triggers.${name}`, attrs));
   if (problems.length > 0) {
     throw createError(ErrorCodes.INVALID_CONFIG, `invalid configuration for trigger ${name}:\n${formatProblems(problems)}`,
       { details: { problems } });
@@ -68,3 +75,4 @@ export function readRabbitSettings(name: string, config: TriggerConfig): RabbitS
     reconnectIntervalMs: Math.max(200, reconnectIntervalMs as number),
   };
 }
+

@@ -1,20 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Message } from 'amqplib';
 import {
   createDeliveryPolicy, createError, encodeDeadLetter, ErrorCodes, readDeliveryAttributes,
-  type DeadLetter, type DeliveryPolicy, type Event, type EventHeaders, type EventSubmitter, type Logger,
+  type DeadLetter, type DeliveryHooks, type DeliveryPolicy, type Event, type EventCallback, type EventHeaders,
+  type EventSubmitter, type Logger,
   type Trigger, type TriggerCreateOptions, type TriggerInfo,
 } from '@nucleon/core';
+import { AckBatcher } from './ack-batcher.js';
 import { readRabbitSettings, type RabbitSettings } from './config.js';
 
 /** Delay of the first reconnection attempt; later ones double up to `reconnectInterval`. */
 const RECONNECT_INITIAL_MS = 200;
+
+/** Bound on connecting and the AMQP handshake: a port that accepts TCP but never speaks AMQP fails in time. */
+const CONNECT_TIMEOUT_MS = 3_000;
 
 /** One live connection with its consuming channel and the confirm channel dead letters go through. */
 interface Session {
   model: ChannelModel;
   channel: Channel;
   publisher: ConfirmChannel;
+  /** Batches the acks of `explicitAckMode: disable` (explicit modes ack each message themselves). */
+  acks: AckBatcher;
   consumerTag?: string;
   /** Aborted when this connection is gone: records in backoff are given back (the broker redelivers them). */
   abort: AbortController;
@@ -51,6 +58,9 @@ export class RabbitMqTrigger implements Trigger {
   private readonly info: TriggerInfo;
   private readonly idPrefix = `${randomBytes(4).toString('hex')}-`;
   private readonly declaredDeadLetterExchanges = new WeakMap<ConfirmChannel, Set<string>>();
+  /** `explicitAckMode: disable`: messages run once through `dispatch`; only failures go through the policy. */
+  private readonly hotPath: boolean;
+  private readonly dispatch: (event: Event, done: EventCallback) => void;
   private nextId = 0;
   private session: Session | undefined;
   private inFlight = 0;
@@ -66,6 +76,10 @@ export class RabbitMqTrigger implements Trigger {
       logger: options.logger,
     });
     this.submitter = options.submitter;
+    this.hotPath = this.policy.options.explicitAckMode === 'disable';
+    this.dispatch = options.submitter.dispatch
+      ? options.submitter.dispatch.bind(options.submitter)
+      : (event, done) => { options.submitter.submit(event).then((r) => done(undefined, r), (e: unknown) => done(e as Error)); };
     this.logger = options.logger;
     this.info = Object.freeze({ kind: options.config.kind, name: options.name });
   }
@@ -101,6 +115,7 @@ export class RabbitMqTrigger implements Trigger {
         };
       });
     }
+    if (!session.closed) session.acks.flush();
     // Anything still running past the deadline is given back: no ack, the broker redelivers it.
     session.abort.abort();
     session.closed = true;
@@ -110,8 +125,14 @@ export class RabbitMqTrigger implements Trigger {
   /** Connects, declares the topology, and starts consuming. */
   private async connect(): Promise<Session> {
     const s = this.settings;
-    const model = await amqp.connect(s.url, { clientProperties: { connection_name: `nucleon-${this.options.function.metadata.name}-${this.options.name}` } });
-    const session: Session = { model, channel: undefined as unknown as Channel, publisher: undefined as unknown as ConfirmChannel, abort: new AbortController(), closed: false };
+    const model = await amqp.connect(s.url, {
+      timeout: CONNECT_TIMEOUT_MS,
+      clientProperties: { connection_name: `nucleon-${this.options.function.metadata.name}-${this.options.name}` },
+    });
+    const session: Session = {
+      model, channel: undefined as unknown as Channel, publisher: undefined as unknown as ConfirmChannel,
+      acks: undefined as unknown as AckBatcher, abort: new AbortController(), closed: false,
+    };
     model.on('error', (err: Error) => this.logger.warnWith('RabbitMQ connection error', { error: err.message }));
     model.on('close', () => this.onConnectionLost(session));
     try {
@@ -125,6 +146,9 @@ export class RabbitMqTrigger implements Trigger {
       publisher.on('error', (err: Error) => this.logger.warnWith('RabbitMQ dead-letter channel error', { error: err.message }));
       session.channel = channel;
       session.publisher = publisher;
+      session.acks = new AckBatcher((tag) => {
+        if (!session.closed) channel.ack({ fields: { deliveryTag: tag } } as Message, true);
+      });
       if (s.exchangeName) await channel.assertExchange(s.exchangeName, s.exchangeType, { durable: s.durableExchange });
       let queue: string;
       if (s.queueName) {
@@ -204,26 +228,51 @@ export class RabbitMqTrigger implements Trigger {
   private onMessage(session: Session, queue: string, msg: ConsumeMessage): void {
     const event = this.toEvent(queue, msg);
     this.inFlight += 1;
-    this.policy.deliver(event, {
+    if (!this.hotPath) {
+      this.deliver(session, msg, event, undefined);
+      return;
+    }
+    const tag = msg.fields.deliveryTag;
+    session.acks.received(tag);
+    this.dispatch(event, (error) => {
+      if (error !== undefined) {
+        this.deliver(session, msg, event, error);
+        return;
+      }
+      // A lost connection cannot take the ack: the broker redelivers the message.
+      if (!session.closed) session.acks.ack(tag);
+      this.settled();
+    });
+  }
+
+  /** Delivers through the policy: the whole delivery, or what follows a failed hot-path attempt. */
+  private deliver(session: Session, msg: ConsumeMessage, event: Event, failure: Error | undefined): void {
+    const hooks: DeliveryHooks = {
       submit: (attempt) => this.submitter.submit(attempt.event),
       ack: async () => {
         if (session.closed) throw new Error('connection to RabbitMQ lost before the ack; the broker redelivers the message');
-        session.channel.ack(msg);
+        if (this.hotPath) session.acks.ack(msg.fields.deliveryTag);
+        else session.channel.ack(msg);
       },
       deadLetter: (letter) => this.publishDeadLetter(session, msg, letter),
       signal: session.abort.signal,
-    }).then((outcome) => {
+    };
+    const delivery = failure ? this.policy.deliverAfterFailure(event, hooks, failure) : this.policy.deliver(event, hooks);
+    delivery.then((outcome) => {
       if ((outcome.status === 'failed' || outcome.status === 'not-acked') && !outcome.acked && !session.closed) {
         try {
           session.channel.nack(msg, false, true);
+          if (this.hotPath) session.acks.nacked(msg.fields.deliveryTag);
         } catch (err) {
           this.logger.warnWith('nack failed; the broker redelivers the message when the channel closes', { error: (err as Error).message });
         }
       }
-    }).finally(() => {
-      this.inFlight -= 1;
-      if (this.inFlight === 0 && this.onIdle) this.onIdle();
-    });
+    }).finally(() => this.settled());
+  }
+
+  private settled(): void {
+    this.inFlight -= 1;
+    if (this.inFlight === 0 && this.onIdle) this.onIdle();
   }
 
   /** Publishes to the dead-letter exchange (declared durable, type topic) and waits for the broker's confirm. */

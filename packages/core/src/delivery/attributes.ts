@@ -55,42 +55,59 @@ export interface DeliveryOptions {
 /**
  * Resolves the delivery settings from attributes already checked by `validateAttributes`
  * against a schema that includes {@link deliveryAttributes}, and checks what one attribute
- * alone cannot: `onExhausted: dead-letter` needs a `deadLetter` target, and the delays must be
- * ordered. Throws INVALID_CONFIG naming the trigger and the attributes.
+ * alone cannot (see {@link deliveryAttributeProblems}). Throws INVALID_CONFIG naming the
+ * trigger and the attributes.
  */
 export function readDeliveryAttributes(triggerPath: string, attributes: Record<string, unknown>,
   explicitAckMode: ExplicitAckMode = 'disable'): DeliveryOptions {
-  const num = (key: string): number => {
-    const value = attributes[key] ?? deliveryAttributes[key]?.default;
-    return value as number;
-  };
-  const deadLetter = typeof attributes.deadLetter === 'string' && attributes.deadLetter !== '' ? attributes.deadLetter : undefined;
-  const onExhausted = (attributes.onExhausted as OnExhausted | undefined) ?? (deadLetter ? 'dead-letter' : 'drop');
-  const options: DeliveryOptions = {
-    maxAttempts: num('maxAttempts'),
-    retryInitialDelayMs: num('retryInitialDelayMs'),
-    retryMaxDelayMs: num('retryMaxDelayMs'),
-    retryMultiplier: num('retryMultiplier'),
+  const problems = deliveryAttributeProblems(triggerPath, attributes);
+  if (problems.length > 0) {
+    throw createError(ErrorCodes.INVALID_CONFIG,
+      `invalid delivery attributes for trigger ${triggerPath.split('.').pop()}:\n${formatProblems(problems)}`,
+      { details: { problems } });
+  }
+  const deadLetter = deadLetterOf(attributes);
+  const onExhausted = onExhaustedOf(attributes);
+  return Object.freeze({
+    maxAttempts: numberOf(attributes, 'maxAttempts'),
+    retryInitialDelayMs: numberOf(attributes, 'retryInitialDelayMs'),
+    retryMaxDelayMs: numberOf(attributes, 'retryMaxDelayMs'),
+    retryMultiplier: numberOf(attributes, 'retryMultiplier'),
     onExhausted,
     explicitAckMode,
     ...(onExhausted === 'dead-letter' && deadLetter ? { deadLetter } : {}),
-  };
+  });
+}
+
+/**
+ * The problems of the delivery attributes taken together: `onExhausted: dead-letter` needs a
+ * `deadLetter` target (and a target needs that mode), and the delays must be ordered. A trigger
+ * adds them to its own problems, so one error lists everything wrong with the trigger.
+ */
+export function deliveryAttributeProblems(triggerPath: string, attributes: Record<string, unknown>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const at = (key: string): string => `${triggerPath}.attributes.${key}`;
+  const deadLetter = deadLetterOf(attributes);
+  const onExhausted = onExhaustedOf(attributes);
   if (onExhausted === 'dead-letter' && !deadLetter) {
     problems.push({ path: at('onExhausted'), message: 'is dead-letter but no deadLetter target is set' });
   }
   if (onExhausted !== 'dead-letter' && deadLetter) {
     problems.push({ path: at('deadLetter'), message: `is set but onExhausted is ${onExhausted}, so it would never be used` });
   }
-  if (options.retryMaxDelayMs < options.retryInitialDelayMs) {
-    problems.push({ path: at('retryMaxDelayMs'),
-      message: `must be >= retryInitialDelayMs (${options.retryInitialDelayMs}), got ${options.retryMaxDelayMs}` });
+  const initial = numberOf(attributes, 'retryInitialDelayMs');
+  const max = numberOf(attributes, 'retryMaxDelayMs');
+  if (max < initial) {
+    problems.push({ path: at('retryMaxDelayMs'), message: `must be >= retryInitialDelayMs (${initial}), got ${max}` });
   }
-  if (problems.length > 0) {
-    throw createError(ErrorCodes.INVALID_CONFIG,
-      `invalid delivery attributes for trigger ${triggerPath.split('.').pop()}:\n${formatProblems(problems)}`,
-      { details: { problems } });
-  }
-  return Object.freeze(options);
+  return problems;
 }
+
+const numberOf = (attributes: Record<string, unknown>, key: string): number =>
+  (attributes[key] ?? deliveryAttributes[key]?.default) as number;
+
+const deadLetterOf = (attributes: Record<string, unknown>): string | undefined =>
+  (typeof attributes.deadLetter === 'string' && attributes.deadLetter !== '' ? attributes.deadLetter : undefined);
+
+const onExhaustedOf = (attributes: Record<string, unknown>): OnExhausted =>
+  (attributes.onExhausted as OnExhausted | undefined) ?? (deadLetterOf(attributes) ? 'dead-letter' : 'drop');
