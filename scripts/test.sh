@@ -30,7 +30,7 @@ pnpm vitest run --reporter=default --reporter=json --outputFile="$results/vitest
 vitest_status=$?
 step "running the example plugin's and the benchmarks' own tests"
 node_logs=()
-for dir in examples/trigger-ticker bench/http; do
+for dir in examples/trigger-ticker bench/http bench/kafka; do
   [ -d "$dir" ] || continue
   log="$results/$(echo "$dir" | tr / -).log"
   (cd "$dir" && node --test) > "$log" 2>&1
