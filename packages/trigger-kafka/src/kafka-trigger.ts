@@ -29,9 +29,10 @@ type Next = 'continue' | 'redeliver' | 'pause' | 'leave';
 
 /**
  * The Kafka trigger: one consumer in `consumerGroup`; each assigned partition is handled in
- * offset order, up to `numWorkers` partitions at once. Every record goes through the core
- * delivery policy, and a partition's offset is committed only up to records that were handled
- * (or dead-lettered) and acknowledged, so a crash or a rebalance redelivers and never skips.
+ * offset order, up to `numWorkers` partitions at once. Every record follows the core delivery
+ * contract (docs/delivery.md), and a partition's offset is committed only up to records that
+ * were handled (or dead-lettered) and acknowledged, so a crash or a rebalance redelivers and
+ * never skips.
  */
 export class KafkaTrigger implements Trigger {
   private readonly settings: KafkaSettings;
