@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, functionDir, functionYaml, startProcessor, type StartedProcessor } from '@nucleon/processor/testing';
+import { freePort, functionDir, functionYaml, startProcessor, until, type StartedProcessor } from '@nucleon/processor/testing';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const BROKER = `127.0.0.1:${process.env.NUCLEON_KAFKA_PORT ?? '9092'}`;
@@ -89,13 +89,6 @@ function seenLines(file: string): Seen[] {
 
 const uniqueBodies = (file: string): Set<string> => new Set(seenLines(file).map((s) => s.body));
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The group's committed offset per partition. */
 async function committed(group: string, topic: string): Promise<number[]> {
@@ -137,7 +130,7 @@ describe('Kafka trigger against a real broker', () => {
     const first = await start(dir, seen, { HANDLER_MS: '2' });
     // Killed once some progress is committed: the restart must resume there, not replay everything.
     await until('1,000 records handled and some committed before the kill',
-      async () => seenLines(seen).length >= 1000 && (await committed(group, topic)).some((o) => o > 0));
+      async () => seenLines(seen).length >= 1000 && (await committed(group, topic)).some((o) => o > 0), 60_000);
     await first.stop('SIGKILL');
     const handledBeforeKill = seenLines(seen).length;
     expect(handledBeforeKill).toBeLessThan(4000);
@@ -188,7 +181,7 @@ describe('Kafka trigger against a real broker', () => {
     const group = `g-rebalance-${RUN}`;
     const a = fixture(topic, group);
     const first = await start(a.dir, a.seen, { HANDLER_MS: '3' });
-    await until('500 records handled by the first processor', () => seenLines(a.seen).length >= 500);
+    await until('500 records handled by the first processor', () => seenLines(a.seen).length >= 500, 60_000);
     const second = await start(a.dir, a.seen, { HANDLER_MS: '3' });
     await until('every record handled', () => uniqueBodies(a.seen).size === 4000, 90_000);
     await until('offsets committed to the end', async () => (await committed(group, topic)).every((o) => o === 1000), 20_000);
@@ -211,6 +204,8 @@ describe('Kafka trigger against a real broker', () => {
   it("publishes each response to responseTopic, keyed as the record (Nuclio's kind name kafka)", async () => {
     const topic = await topicWith('respond', 1, 5);
     const responses = `${topic}-responses`;
+    // Made up front: reading a topic that is being auto-created races its leader election.
+    await admin.createTopics({ topics: [{ topic: responses, numPartitions: 1 }], waitForLeaders: true });
     const group = `g-respond-${RUN}`;
     const { dir, seen } = fixture(topic, group, [`responseTopic: ${responses}`], 1, 'kafka');
     const p = await start(dir, seen);

@@ -1,10 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functionDir, functionYaml, startProcessor, type StartedProcessor } from '@nucleon/processor/testing';
+import { fileLines, functionDir, functionYaml, startProcessor, until, type StartedProcessor } from '@nucleon/processor/testing';
 
 // Nuclio's explicitAckMode end to end: a real broker, the real processor, and handlers that
 // ack their own records, in process (Node: event.ack()) and through the wrapper protocol
@@ -78,15 +77,8 @@ async function start(f: Fixture): Promise<StartedProcessor> {
   return p;
 }
 
-const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : []);
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+
 
 async function publish(exchange: string, bodies: string[]): Promise<void> {
   const confirm = await model.createConfirmChannel();
@@ -115,9 +107,9 @@ async function explicitOnlyAcksOnlyWhatTheHandlerAcks(f: Fixture): Promise<void>
   const p = await start(f);
   const bodies = ['ack-1', 'keep-2', 'ack-3', 'keep-4', 'ack-5'];
   await publish(f.ex, bodies);
-  await until('every record handled', () => lines(f.seen).length >= bodies.length);
+  await until('every record handled', () => fileLines(f.seen).length >= bodies.length);
   await new Promise((r) => setTimeout(r, 300)); // room for a wrong redelivery or retry to show up
-  expect(lines(f.seen).sort()).toEqual([...bodies].sort());
+  expect(fileLines(f.seen).sort()).toEqual([...bodies].sort());
   expect((await ch.checkQueue(f.q)).messageCount).toBe(0); // the un-acked two are held by the consumer, not ready
   expect(await p.stop('SIGTERM')).toBe(0);
   await until('the un-acked records back in the queue', async () => (await ch.checkQueue(f.q)).messageCount === 2);
@@ -137,7 +129,7 @@ describe('explicitAckMode with a real RabbitMQ', () => {
     const f = fixture('enable', 'enable', 'nodejs', ['maxAttempts: 3', 'retryInitialDelayMs: 10']);
     const p = await start(f);
     await publish(f.ex, ['ack-then-throw', 'plain']);
-    await until('both handled', () => lines(f.seen).includes('plain') && lines(f.seen).includes('ack-then-throw'));
+    await until('both handled', () => fileLines(f.seen).includes('plain') && fileLines(f.seen).includes('ack-then-throw'));
     await new Promise((r) => setTimeout(r, 500)); // retries are 10-20 ms apart; a redelivery would come now
     // A second ack of one delivery tag is a channel error (406 PRECONDITION_FAILED, unknown
     // delivery tag) that would close the channel and make the trigger reconnect.
@@ -146,7 +138,7 @@ describe('explicitAckMode with a real RabbitMQ', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect((await ch.checkQueue(f.q)).messageCount).toBe(0); // acked: nothing came back when the consumer went away
     // Acked, so not retried either: the handler ran once.
-    expect(lines(f.seen).filter((l) => l === 'ack-then-throw')).toHaveLength(1);
-    expect(lines(f.seen).filter((l) => l === 'plain')).toHaveLength(1);
+    expect(fileLines(f.seen).filter((l) => l === 'ack-then-throw')).toHaveLength(1);
+    expect(fileLines(f.seen).filter((l) => l === 'plain')).toHaveLength(1);
     }, 60_000);
 });

@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functionDir, functionYaml, startProcessor, type StartedProcessor } from '@nucleon/processor/testing';
+import { fileLines, functionDir, functionYaml, startProcessor, until, type StartedProcessor } from '@nucleon/processor/testing';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const URL_ = 'amqp://guest:guest@127.0.0.1:5672';
@@ -49,15 +48,8 @@ async function start(dir: string, seen: string, env: Record<string, string> = {}
   return p;
 }
 
-const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : []);
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+
 
 async function publish(exchange: string, key: string, bodies: string[]): Promise<void> {
   const confirm = await model.createConfirmChannel();
@@ -73,10 +65,10 @@ describe('rabbit-mq trigger against a real broker', () => {
     const p = await start(dir, seen);
     const bodies = Array.from({ length: 200 }, (_, i) => `m-${i}`);
     await publish(ex, 'orders.new', bodies);
-    await until('200 handled', () => lines(seen).length >= 200);
+    await until('200 handled', () => fileLines(seen).length >= 200);
     await new Promise((r) => setTimeout(r, 300));
     expect(await p.stop('SIGTERM')).toBe(0);
-    const seenLines = lines(seen);
+    const seenLines = fileLines(seen);
     expect(seenLines).toHaveLength(200);
     expect(new Set(seenLines)).toEqual(new Set(bodies));
     expect((await ch.checkQueue(q)).messageCount).toBe(0);
@@ -95,7 +87,7 @@ describe('rabbit-mq trigger against a real broker', () => {
     const bodies = Array.from({ length: 20 }, (_, i) => (i === 7 ? 'poison-7' : `ok-${i}`));
     await publish(ex, 'orders', bodies);
     await until('the dead letter', async () => (await ch.checkQueue(dlq)).messageCount === 1);
-    await until('the good messages', () => lines(seen).filter((l) => l.startsWith('ok-')).length === 19);
+    await until('the good messages', () => fileLines(seen).filter((l) => l.startsWith('ok-')).length === 19);
     const letter = await ch.get(dlq, { noAck: true });
     expect(letter).not.toBe(false);
     if (letter === false) return;
@@ -110,7 +102,7 @@ describe('rabbit-mq trigger against a real broker', () => {
     expect(letter.fields.routingKey).toBe('orders');
     expect(p.logLines().some((l) => String(l.message ?? l.msg ?? '').includes('dead-lettered'))).toBe(true);
     expect(await p.stop('SIGTERM')).toBe(0);
-    expect(lines(seen).filter((l) => l === 'poison-7')).toHaveLength(3);
+    expect(fileLines(seen).filter((l) => l === 'poison-7')).toHaveLength(3);
     expect((await ch.checkQueue(q)).messageCount).toBe(0);
     for (const queue of [q, dlq]) await ch.deleteQueue(queue);
     for (const exchange of [ex, dlx]) await ch.deleteExchange(exchange);
@@ -122,14 +114,14 @@ describe('rabbit-mq trigger against a real broker', () => {
     const first = await start(dir, seen, { HANDLER_MS: '5' });
     const bodies = Array.from({ length: 500 }, (_, i) => `n-${i}`);
     await publish(ex, 'k', bodies);
-    await until('some handled', () => lines(seen).length >= 100);
+    await until('some handled', () => fileLines(seen).length >= 100);
     await first.stop('SIGKILL');
-    const handledBeforeKill = new Set(lines(seen)).size;
+    const handledBeforeKill = new Set(fileLines(seen)).size;
     expect(handledBeforeKill).toBeLessThan(500);
     const second = await start(dir, seen);
-    await until('all handled after the restart', () => new Set(lines(seen)).size === 500);
+    await until('all handled after the restart', () => new Set(fileLines(seen)).size === 500);
     expect(await second.stop('SIGTERM')).toBe(0);
-    expect(new Set(lines(seen))).toEqual(new Set(bodies));
+    expect(new Set(fileLines(seen))).toEqual(new Set(bodies));
     expect((await ch.checkQueue(q)).messageCount).toBe(0);
     await ch.deleteQueue(q);
     await ch.deleteExchange(ex);
@@ -142,7 +134,7 @@ describe('rabbit-mq trigger against a real broker', () => {
     const p = await start(dir, seen, { HANDLER_MS: '5' });
     const bodies = Array.from({ length: 300 }, (_, i) => `r-${i}`);
     await publish(ex, 'k', bodies.slice(0, 200));
-    await until('some handled', () => lines(seen).length >= 50);
+    await until('some handled', () => fileLines(seen).length >= 50);
     const ctl = (...args: string[]) => execFileSync('bash', [join(ROOT, 'scripts/services/rabbitmq.sh'), 'ctl', ...args], { timeout: 60_000 });
     await model.close().catch(() => undefined);
     ctl('stop_app');
@@ -151,10 +143,10 @@ describe('rabbit-mq trigger against a real broker', () => {
     model = await amqp.connect(URL_);
     ch = await model.createChannel();
     await publish(ex, 'k', bodies.slice(200));
-    await until('all 300 handled after the restart', () => new Set(lines(seen)).size === 300, 45_000);
+    await until('all 300 handled after the restart', () => new Set(fileLines(seen)).size === 300, 45_000);
     expect(p.output()).toContain('reconnected');
     expect(await p.stop('SIGTERM')).toBe(0);
-    expect(new Set(lines(seen))).toEqual(new Set(bodies));
+    expect(new Set(fileLines(seen))).toEqual(new Set(bodies));
     expect((await ch.checkQueue(q)).messageCount).toBe(0);
     await ch.deleteQueue(q);
     await ch.deleteExchange(ex);

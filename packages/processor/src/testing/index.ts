@@ -4,3 +4,4 @@
  */
 export { PROCESSOR_MAIN, freePort, functionDir, functionYaml, startProcessor } from './processor-process.js';
 export type { StartedProcessor, StartProcessorOptions } from './processor-process.js';
+export { fileLines, until } from './wait.js';
