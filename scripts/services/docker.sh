@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Docker engine (Debian's docker.io) for local development and CI.
+#
+#   scripts/services/docker.sh start|stop|status
+#
+# Starts `dockerd --bridge=none --iptables=false --ip6tables=false`: no bridge network and no
+# firewall rules, so containers reach nothing unless run with host networking (which is what
+# Nucleon's Docker platform and its tests use, on 127.0.0.1). Docker Hub is not reachable on
+# these machines: base images are assembled locally (`nucleon images bootstrap`).
+#
+# Environment:
+#   NUCLEON_DOCKER_WAIT   seconds to wait for the engine to answer, default 60
+#
+# The engine listens on the default socket, /var/run/docker.sock; its log goes to
+# ${NUCLEON_CACHE:-$HOME/.cache/nucleon}/dockerd.log and its pid to dockerd.pid there.
+# Idempotent: `start` is a no-op when an engine already answers on the socket (ours or one
+# started otherwise); `stop` stops only the engine this script started (by its pid file).
+# Needs root; installs docker.io with apt-get when dockerd is missing.
+set -euo pipefail
+
+CACHE="${NUCLEON_CACHE:-$HOME/.cache/nucleon}"
+PIDFILE="$CACHE/dockerd.pid"
+LOGFILE="$CACHE/dockerd.log"
+WAIT="${NUCLEON_DOCKER_WAIT:-60}"
+SOCKET=/var/run/docker.sock
+
+log() { echo "docker.sh: $*" >&2; }
+
+engine_answers() { docker --host "unix://$SOCKET" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+
+our_pid() {
+  [ -f "$PIDFILE" ] || return 1
+  local pid; pid="$(cat "$PIDFILE" 2>/dev/null)" || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+ensure_installed() {
+  command -v dockerd >/dev/null 2>&1 && command -v docker >/dev/null 2>&1 && return 0
+  [ "$(id -u)" = 0 ] || { log "docker.io is not installed; run: sudo apt-get install -y docker.io"; exit 1; }
+  log "installing docker.io (apt-get)"
+  apt-get install -y docker.io >&2 || { apt-get update >&2 && apt-get install -y docker.io >&2; }
+}
+
+cmd_start() {
+  if engine_answers; then
+    log "engine already answers on $SOCKET"
+    return 0
+  fi
+  ensure_installed
+  [ "$(id -u)" = 0 ] || { log "dockerd needs root"; exit 1; }
+  mkdir -p "$CACHE"
+  log "starting dockerd (--bridge=none, no iptables), log $LOGFILE"
+  setsid dockerd --bridge=none --iptables=false --ip6tables=false --host "unix://$SOCKET" \
+    >"$LOGFILE" 2>&1 < /dev/null &
+  echo $! > "$PIDFILE"
+  local waited=0
+  until engine_answers; do
+    if ! our_pid >/dev/null; then
+      log "dockerd exited; last log lines:"; tail -n 20 "$LOGFILE" >&2; exit 1
+    fi
+    if [ "$waited" -ge "$((WAIT * 5))" ]; then
+      log "dockerd did not answer within ${WAIT}s; last log lines:"; tail -n 20 "$LOGFILE" >&2; exit 1
+    fi
+    sleep 0.2
+    waited=$((waited + 1))
+  done
+  log "engine ready ($(docker version --format '{{.Server.Version}}'), pid $(cat "$PIDFILE"))"
+}
+
+cmd_stop() {
+  local pid
+  if ! pid="$(our_pid)"; then
+    log "not running (or not started by this script)"
+    rm -f "$PIDFILE"
+    return 0
+  fi
+  log "stopping dockerd pid $pid"
+  kill -TERM "$pid"
+  for _ in $(seq 1 150); do
+    kill -0 "$pid" 2>/dev/null || { rm -f "$PIDFILE"; log "stopped"; return 0; }
+    sleep 0.2
+  done
+  log "dockerd did not stop in 30s; sending SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$PIDFILE"
+}
+
+cmd_status() {
+  if engine_answers; then
+    echo "docker: running ($(docker version --format '{{.Server.Version}}'))"
+    return 0
+  fi
+  echo "docker: not running"
+  return 3
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac
