@@ -1,7 +1,9 @@
 import { Command, type OutputConfiguration } from 'commander';
+import { registerBuild } from './commands/build.js';
 import { registerDelete } from './commands/delete.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerGet } from './commands/get.js';
+import { registerImages } from './commands/images.js';
 import { registerInit } from './commands/init.js';
 import { registerInvoke } from './commands/invoke.js';
 import { registerLogs } from './commands/logs.js';
@@ -28,6 +30,8 @@ export function createProgram(output?: OutputConfiguration): Command {
     .addHelpText('after', EXIT_CODES_HELP);
   registerInit(program);
   registerRun(program);
+  registerBuild(program);
+  registerImages(program);
   registerDeploy(program);
   registerInvoke(program);
   registerGet(program);

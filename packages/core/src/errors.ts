@@ -29,6 +29,7 @@ export const ErrorCodes = {
   WRAPPER_PROTOCOL: 'NUCLEON_ERR_WRAPPER_PROTOCOL',
   WRAPPER_CRASHED: 'NUCLEON_ERR_WRAPPER_CRASHED',
   RUNTIME_BUILD: 'NUCLEON_ERR_RUNTIME_BUILD',
+  BUILD_FAILED: 'NUCLEON_ERR_BUILD_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createError, ErrorCodes, parseDuration, type RuntimeCreateOptions } from '@nucleon/core';
 import type { WrapperRuntimeSpec } from '@nucleon/runtime-wrapper';
 import { buildGoHandler, defaultCacheRoot } from './go-build.js';
@@ -28,6 +29,18 @@ export function createGoSpec(): WrapperRuntimeSpec {
   return {
     name: 'go',
     async prepare(options: RuntimeCreateOptions) {
+      // An image built by `nucleon build` carries the handler compiled at build time, so a
+      // container starts without a Go toolchain or a module download.
+      const prebuilt = process.env.NUCLEON_GO_HANDLER_BINARY;
+      if (prebuilt) {
+        if (!existsSync(prebuilt)) {
+          throw createError(ErrorCodes.RUNTIME_BUILD, `NUCLEON_GO_HANDLER_BINARY is ${prebuilt}, which does not exist`,
+            { details: { plugin: '@nucleon/runtime-go' } });
+        }
+        options.logger.infoWith('using the prebuilt Go handler', { binary: prebuilt });
+        binary = prebuilt;
+        return;
+      }
       const sources = await readMainSources(options.functionDir);
       const symbols = resolveSymbols(sources, options.function.spec.handler, options.functionDir);
       if (symbols.detected) {

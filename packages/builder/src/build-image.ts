@@ -1,0 +1,132 @@
+import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import type Docker from 'dockerode';
+import { pack } from 'tar-fs';
+import { stringify } from 'yaml';
+import { createError, ErrorCodes, type FunctionConfig } from '@nucleon/core';
+import { runtimePackage, triggerPackage } from '@nucleon/processor';
+import { baseImageTag, baseKindOf, bootstrapBaseImages, imageExists } from './base-images.js';
+import { renderDockerfile } from './dockerfile.js';
+import { installFunctionDependencies } from './function-deps.js';
+import { bundleProcessor, tail, type PackageLocator } from './processor-bundle.js';
+import { prepareRuntimeArtifacts } from './runtime-artifacts.js';
+
+export interface BuildRequest {
+  docker: Docker;
+  config: FunctionConfig;
+  /** The folder with the handler code. */
+  functionDir: string;
+  /** Image name; default `nucleon/<function name>:latest`. */
+  tag?: string;
+  /** Extra plugin packages (`--plugin`): npm specs or local folders. */
+  plugins?: readonly string[];
+  locate: PackageLocator;
+  /** Also write the generated Dockerfile here. */
+  dockerfileOut?: string;
+  progress?: (line: string) => void;
+}
+
+export interface BuildResult {
+  image: string;
+  id: string;
+  durationMs: number;
+  dockerfile: string;
+}
+
+/** Lines of the build log kept for the error of a failed build. */
+const LOG_TAIL_LINES = 20;
+
+/**
+ * Builds a function's image: the processor with only the plugins the function uses (plus
+ * extras), the handler and its baked configuration, on a locally assembled base image. A
+ * failed build is an error carrying the failing step and the log's last lines, and tags
+ * nothing (the engine tags only a finished build; intermediate containers are removed).
+ */
+export async function buildFunctionImage(request: BuildRequest): Promise<BuildResult> {
+  const started = Date.now();
+  const progress = request.progress ?? (() => undefined);
+  const { config } = request;
+  const name = config.metadata.name;
+  const image = request.tag ?? `nucleon/${name}:latest`;
+  const runtime = config.spec.runtime;
+
+  const baseImage = config.spec.build.baseImage ?? baseImageTag(baseKindOf(runtime));
+  if (!await imageExists(request.docker, baseImage)) {
+    if (config.spec.build.baseImage) {
+      throw createError(ErrorCodes.BUILD_FAILED, `base image ${baseImage} (spec.build.baseImage) is not in the local engine; load or pull it first`);
+    }
+    progress(`base image ${baseImage} is missing: assembling it (nucleon images bootstrap)`);
+    await bootstrapBaseImages({ docker: request.docker, kinds: [baseKindOf(runtime)], progress });
+  }
+
+  const triggers = Object.values(config.spec.triggers ?? {}).map((t) => triggerPackage(t.kind));
+  const packages = ['@nucleon/processor', runtimePackage(runtime), ...(triggers.length > 0 ? triggers : [triggerPackage('http')])];
+  const bundle = await bundleProcessor({ packages: [...new Set(packages)], plugins: request.plugins ?? [], locate: request.locate, progress });
+  progress(`processor and plugins: ${bundle.cached ? 'cached' : 'bundled'}`);
+  const deps = await installFunctionDependencies(request.functionDir, progress);
+
+  const context = await mkdtemp(join(tmpdir(), 'nucleon-build-'));
+  try {
+    await copyFunction(request.functionDir, join(context, 'function'));
+    await writeFile(join(context, 'function', 'function.yaml'), stringify(config));
+    const env = await prepareRuntimeArtifacts(config, request.functionDir, join(context, 'function'), request.locate, progress);
+    const dockerfile = renderDockerfile({
+      baseImage, functionName: name, runtime, handler: config.spec.handler, commands: config.spec.build.commands ?? [],
+      hasDependencies: deps !== undefined, env,
+    });
+    await writeFile(join(context, 'Dockerfile'), dockerfile);
+    if (request.dockerfileOut) await writeFile(request.dockerfileOut, dockerfile);
+    await symlink(bundle.dir, join(context, 'processor'));
+    if (deps) await symlink(deps, join(context, 'deps'));
+    progress(`building ${image} from ${baseImage}`);
+    const id = await runBuild(request.docker, context, image, progress);
+    return { image, id, durationMs: Date.now() - started, dockerfile };
+  } finally {
+    await rm(context, { recursive: true, force: true });
+  }
+}
+
+/** The handler folder without what never belongs in the code layer. */
+async function copyFunction(from: string, to: string): Promise<void> {
+  await mkdir(to, { recursive: true });
+  await cp(from, to, { recursive: true, filter: (path) => !['node_modules', '.git'].includes(basename(path)) });
+}
+
+/** Sends the context to the engine and follows the build; resolves with the image id. */
+async function runBuild(docker: Docker, context: string, image: string, progress: (line: string) => void): Promise<string> {
+  const log: string[] = [];
+  let step = '';
+  let id = '';
+  const stream = await docker.buildImage(pack(context, { dereference: true }) as unknown as NodeJS.ReadableStream, {
+    t: image, networkmode: 'host', rm: true, forcerm: true,
+  });
+  const failure = await new Promise<string | undefined>((resolve) => {
+    docker.modem.followProgress(stream, (err: Error | null) => resolve(err?.message), (event: BuildEvent) => {
+      if (event.stream) {
+        for (const line of event.stream.split('\n').filter((l) => l.trim() !== '')) {
+          log.push(line);
+          if (/^Step \d+\/\d+ :/.test(line)) {
+            step = line;
+            progress(line);
+          }
+        }
+      }
+      if (event.aux?.ID) id = event.aux.ID;
+      if (event.error) log.push(event.error);
+    });
+  });
+  const error = failure ?? log.find((l) => /returned a non-zero code|^ERROR|error/i.test(l) && !l.startsWith('Step'));
+  if (failure || !id) {
+    throw createError(ErrorCodes.BUILD_FAILED,
+      `building ${image} failed${step ? ` at ${step}` : ''}: ${error ?? 'the engine reported no image'}\n--- last lines of the build log ---\n${tail(log.join('\n'), LOG_TAIL_LINES)}`,
+      { details: { image, step, log: tail(log.join('\n'), LOG_TAIL_LINES) } });
+  }
+  return id;
+}
+
+interface BuildEvent {
+  stream?: string;
+  error?: string;
+  aux?: { ID?: string };
+}

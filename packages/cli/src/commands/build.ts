@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import { buildFunctionImage, openDocker, type BuildResult } from '@nucleon/builder';
+import type { LoadedFunction } from '../config/load-function.js';
+import { formatWarnings, loadFunction } from '../config/load-function.js';
+import { locateInstalledPackage } from '../package-locator.js';
+import { addFunctionOptions, functionFlags, type FunctionOptionValues } from './function-options.js';
+
+export interface ImageOptionValues {
+  tag?: string;
+  plugin?: string[];
+  dockerfileOut?: string;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** `--tag`, `--plugin` (repeatable) and `--dockerfile-out`, shared by `build` and `deploy --platform docker`. */
+export function addImageOptions(command: Command): Command {
+  return command
+    .option('-t, --tag <image>', 'image name (default nucleon/<function name>:latest)')
+    .option('--plugin <package>', 'extra plugin to put in the image: an npm package or a local folder (repeatable)', collect)
+    .option('--dockerfile-out <file>', 'also write the generated Dockerfile to this file');
+}
+
+/** Builds the function's image, printing progress on stderr. */
+export async function buildImage(loaded: LoadedFunction, opts: ImageOptionValues): Promise<BuildResult> {
+  const docker = await openDocker();
+  const result = await buildFunctionImage({
+    docker, config: loaded.config, functionDir: loaded.functionDir, plugins: opts.plugin ?? [], locate: locateInstalledPackage,
+    ...(opts.tag ? { tag: opts.tag } : {}), ...(opts.dockerfileOut ? { dockerfileOut: opts.dockerfileOut } : {}),
+    progress: (line) => process.stderr.write(`  ${line}\n`),
+  });
+  process.stderr.write(`built ${result.image} in ${(result.durationMs / 1000).toFixed(1)} s\n`);
+  return result;
+}
+
+/** `nucleon build [path]`: the function's OCI image in the local Docker engine. */
+export function registerBuild(program: Command): void {
+  const command = program.command('build')
+    .description('build an OCI image of a function: base, processor with only the plugins it uses (plus --plugin), handler, baked configuration');
+  addImageOptions(addFunctionOptions(command))
+    .addHelpText('after', '\nNeeds a Docker engine. Base images are assembled locally (see `nucleon images bootstrap`); set\n' +
+      'spec.build.baseImage to use your own. Prints the image name on stdout.\nExit codes: 0 built, 1 build failed (the build log tail is printed), 2 usage, 4 invalid configuration.')
+    .action(async (pathArg: string | undefined, opts: FunctionOptionValues & ImageOptionValues) => {
+      const loaded = loadFunction(functionFlags(pathArg, opts));
+      process.stderr.write(formatWarnings(loaded.warnings));
+      const result = await buildImage(loaded, opts);
+      process.stdout.write(`${result.image}\n`);
+    });
+}
