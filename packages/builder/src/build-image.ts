@@ -9,7 +9,7 @@ import { runtimePackage, triggerPackage } from '@nucleon/processor';
 import { baseImageTag, baseKindOf, bootstrapBaseImages, imageExists } from './base-images.js';
 import { renderDockerfile } from './dockerfile.js';
 import { installFunctionDependencies } from './function-deps.js';
-import { bundleProcessor, tail, type PackageLocator } from './processor-bundle.js';
+import { bundleProcessor, pluginName, tail, type PackageLocator } from './processor-bundle.js';
 import { prepareRuntimeArtifacts } from './runtime-artifacts.js';
 
 export interface BuildRequest {
@@ -61,8 +61,16 @@ export async function buildFunctionImage(request: BuildRequest): Promise<BuildRe
   }
 
   const triggers = Object.values(config.spec.triggers ?? {}).map((t) => triggerPackage(t.kind));
-  const packages = ['@nucleon/processor', runtimePackage(runtime), ...(triggers.length > 0 ? triggers : [triggerPackage('http')])];
-  const bundle = await bundleProcessor({ packages: [...new Set(packages)], plugins: request.plugins ?? [], locate: request.locate, progress });
+  const needed = new Set(['@nucleon/processor', runtimePackage(runtime), ...(triggers.length > 0 ? triggers : [triggerPackage('http')])]);
+  // A third-party trigger or runtime (its kind is its package name) comes from --plugin, or
+  // else is installed from npm by that name.
+  const plugins = [...(request.plugins ?? [])];
+  const supplied = new Set(await Promise.all(plugins.map(pluginName)));
+  for (const name of needed) {
+    if (!name.startsWith('@nucleon/') && !supplied.has(name)) plugins.push(name);
+  }
+  const packages = [...needed].filter((name) => name.startsWith('@nucleon/'));
+  const bundle = await bundleProcessor({ packages, plugins, locate: request.locate, progress });
   progress(`processor and plugins: ${bundle.cached ? 'cached' : 'bundled'}`);
   const deps = await installFunctionDependencies(request.functionDir, progress);
 

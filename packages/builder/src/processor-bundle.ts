@@ -149,6 +149,11 @@ async function readManifest(dir: string): Promise<Manifest> {
 
 const isFolder = (spec: string): boolean => spec.startsWith('.') || spec.startsWith('/') || existsSync(join(spec, 'package.json'));
 
+/** The package name a `--plugin` spec installs: a folder's package.json name, or the npm spec's name. */
+export async function pluginName(spec: string): Promise<string> {
+  return isFolder(spec) ? (await readManifest(resolve(spec))).name : npmName(spec);
+}
+
 /** `@scope/name@1.2` -> `@scope/name`; `name` -> `name`. */
 function npmName(spec: string): string {
   const at = spec.lastIndexOf('@');

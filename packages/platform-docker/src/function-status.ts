@@ -1,0 +1,56 @@
+import type { ContainerInspectInfo } from 'dockerode';
+import type { FunctionStatus } from '@nucleon/core';
+import type { FunctionLabels } from './labels.js';
+import { probeReady } from './probe-ready.js';
+
+/** The platform name reported in every status. */
+export const PLATFORM_NAME = 'docker';
+
+/**
+ * A status from the container's labels and state: running and answering `/ready` is
+ * 'ready'; running but not answering is 'error'; exited is 'error' (non-zero code) or
+ * 'stopped' (code 0, or never started), with the exit code in `message`.
+ */
+export async function statusOf(labels: FunctionLabels, info: ContainerInspectInfo, probeTimeoutMs = 1000): Promise<FunctionStatus> {
+  const { State: s } = info;
+  const running = s.Running && !s.Restarting && !s.Paused;
+  const ready = running && (await probeReady(labels.adminPort, probeTimeoutMs));
+  let state: FunctionStatus['state'] = 'ready';
+  let message: string | undefined;
+  if (s.Restarting) {
+    state = 'error';
+    message = `container is restarting after exiting with code ${s.ExitCode} (${info.RestartCount} restarts)`;
+  } else if (s.Paused) {
+    state = 'stopped';
+    message = 'container is paused';
+  } else if (running && !ready) {
+    state = 'error';
+    message = 'container is running but the processor is not ready';
+  } else if (!running) {
+    const neverStarted = s.Status === 'created';
+    state = neverStarted || s.ExitCode === 0 ? 'stopped' : 'error';
+    message = neverStarted ? 'container was never started' : `container exited with code ${s.ExitCode}${s.OOMKilled ? ' (out of memory)' : ''}`;
+  }
+  const status: FunctionStatus = {
+    name: labels.name,
+    platform: PLATFORM_NAME,
+    state,
+    runtime: labels.runtime,
+    handler: labels.handler,
+    createdAt: labels.createdAt,
+    details: {
+      containerId: info.Id,
+      containerName: info.Name.replace(/^\//, ''),
+      image: labels.image,
+      adminPort: labels.adminPort,
+      containerState: s.Status,
+      ...(s.Health ? { health: s.Health.Status } : {}),
+    },
+  };
+  if (labels.hasHttpTrigger) {
+    status.url = `http://127.0.0.1:${labels.httpPort}`;
+    status.httpPort = labels.httpPort;
+  }
+  if (message) status.message = message;
+  return status;
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { resolveSettings } from './settings.js';
+
+describe('resolveSettings', () => {
+  it('defaults to host networking, unless-stopped, a 10 s stop grace and a health check', () => {
+    expect(resolveSettings()).toEqual({ network: 'host', restartPolicy: 'unless-stopped', stopTimeoutSeconds: 10, healthCheck: true });
+  });
+
+  it('reports every bad setting at once as INVALID_CONFIG', () => {
+    const error = (() => {
+      try {
+        return resolveSettings({ network: 'overlay', restartPolicy: 'sometimes', stopTimeoutSeconds: -1, healthCheck: 'yes', socketPath: 3 });
+      } catch (err) {
+        return err;
+      }
+    })() as Error & { code?: string };
+    expect(error.code).toBe('NUCLEON_ERR_INVALID_CONFIG');
+    for (const key of ['network', 'restartPolicy', 'stopTimeoutSeconds', 'healthCheck', 'socketPath']) expect(error.message).toContain(`settings.${key}`);
+  });
+});
