@@ -7,9 +7,9 @@ import { stringify } from 'yaml';
 import { createError, ErrorCodes, type FunctionConfig } from '@nucleon/core';
 import { runtimePackage, triggerPackage } from '@nucleon/processor';
 import { baseImageTag, baseKindOf, bootstrapBaseImages, imageExists } from './base-images.js';
-import { renderDockerfile } from './dockerfile.js';
+import { renderDockerfile, renderProcessorDockerfile } from './dockerfile.js';
 import { installFunctionDependencies } from './function-deps.js';
-import { bundleProcessor, pluginName, tail, type PackageLocator } from './processor-bundle.js';
+import { bundleProcessor, pluginName, tail, type Bundle, type PackageLocator } from './processor-bundle.js';
 import { prepareRuntimeArtifacts } from './runtime-artifacts.js';
 
 export interface BuildRequest {
@@ -74,22 +74,46 @@ export async function buildFunctionImage(request: BuildRequest): Promise<BuildRe
   progress(`processor and plugins: ${bundle.cached ? 'cached' : 'bundled'}`);
   const deps = await installFunctionDependencies(request.functionDir, progress);
 
+  const processorImage = await ensureProcessorImage(request.docker, baseImage, bundle, progress);
   const context = await mkdtemp(join(tmpdir(), 'nucleon-build-'));
   try {
     await copyFunction(request.functionDir, join(context, 'function'));
     await writeFile(join(context, 'function', 'function.yaml'), stringify(config));
     const env = await prepareRuntimeArtifacts(config, request.functionDir, join(context, 'function'), request.locate, progress);
     const dockerfile = renderDockerfile({
-      baseImage, functionName: name, runtime, handler: config.spec.handler, commands: config.spec.build.commands ?? [],
+      processorImage, baseImage, functionName: name, runtime, handler: config.spec.handler, commands: config.spec.build.commands ?? [],
       hasDependencies: deps !== undefined, env,
     });
     await writeFile(join(context, 'Dockerfile'), dockerfile);
     if (request.dockerfileOut) await writeFile(request.dockerfileOut, dockerfile);
-    await symlink(bundle.dir, join(context, 'processor'));
     if (deps) await symlink(deps, join(context, 'deps'));
-    progress(`building ${image} from ${baseImage}`);
+    progress(`building ${image} from ${processorImage}`);
     const id = await runBuild(request.docker, context, image, progress);
     return { image, id, durationMs: Date.now() - started, dockerfile };
+  } finally {
+    await rm(context, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The base plus the processor and plugins, as an image tagged by the bundle's hash and the
+ * base's id: built only when missing, so rebuilds and other functions with the same plugins
+ * skip sending the processor to the engine.
+ */
+async function ensureProcessorImage(docker: Docker, baseImage: string, bundle: Bundle, progress: (line: string) => void): Promise<string> {
+  const baseId = (await docker.getImage(baseImage).inspect()).Id.replace(/^sha256:/, '').slice(0, 12);
+  const tag = `nucleon/processor:${basename(bundle.dir).replace(/^processor-/, '')}-${baseId}`;
+  if (await imageExists(docker, tag)) {
+    progress(`processor image ${tag}: present`);
+    return tag;
+  }
+  const context = await mkdtemp(join(tmpdir(), 'nucleon-processor-'));
+  try {
+    await writeFile(join(context, 'Dockerfile'), renderProcessorDockerfile(baseImage));
+    await symlink(join(bundle.dir, 'node_modules'), join(context, 'node_modules'));
+    progress(`building processor image ${tag} from ${baseImage}`);
+    await runBuild(docker, context, tag, progress);
+    return tag;
   } finally {
     await rm(context, { recursive: true, force: true });
   }

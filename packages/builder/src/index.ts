@@ -2,7 +2,7 @@ export { buildFunctionImage } from './build-image.js';
 export type { BuildRequest, BuildResult } from './build-image.js';
 export { baseImageTag, baseKindOf, bootstrapBaseImages, imageExists } from './base-images.js';
 export type { BaseKind, BootstrapOptions } from './base-images.js';
-export { renderDockerfile } from './dockerfile.js';
+export { renderDockerfile, renderProcessorDockerfile } from './dockerfile.js';
 export type { DockerfileInput } from './dockerfile.js';
 export { bundleProcessor } from './processor-bundle.js';
 export type { Bundle, BundleOptions, PackageLocator } from './processor-bundle.js';

@@ -1,4 +1,5 @@
 import { createError, ErrorCodes, type Platform, type PlatformPlugin } from '@nucleon/core';
+import dockerPlatform from '@nucleon/platform-docker';
 import localPlatform from '@nucleon/platform-local';
 import { cliPackageDir, processorEntry } from './package-paths.js';
 
@@ -6,7 +7,7 @@ import { cliPackageDir, processorEntry } from './package-paths.js';
  * The platforms this CLI ships, wired statically (the processor loads plugins by name;
  * the CLI is the one place that knows the built-in set). nuctl's `auto` means local here.
  */
-const PLATFORMS: Readonly<Record<string, PlatformPlugin>> = { local: localPlatform, auto: localPlatform };
+const PLATFORMS: Readonly<Record<string, PlatformPlugin>> = { local: localPlatform, auto: localPlatform, docker: dockerPlatform };
 
 /** Platform names `--platform` accepts. */
 export const PLATFORM_NAMES = Object.keys(PLATFORMS);
@@ -17,5 +18,6 @@ export function openPlatform(name = 'local'): Platform {
   if (!plugin) {
     throw createError(ErrorCodes.UNKNOWN_PLATFORM, `unknown platform "${name}"; this CLI supports: ${PLATFORM_NAMES.join(', ')}`);
   }
+  if (plugin === dockerPlatform) return plugin.create({});
   return plugin.create({ settings: { processorEntry: processorEntry(), pluginPaths: [cliPackageDir()] } });
 }

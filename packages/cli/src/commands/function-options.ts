@@ -36,5 +36,5 @@ export function functionFlags(pathArg: string | undefined, opts: FunctionOptionV
 
 /** `--platform <name>` for commands that talk to a platform. */
 export function platformOption(): Option {
-  return new Option('--platform <name>', 'platform to use (local; nuctl\'s "auto" means local)').default('local');
+  return new Option('--platform <name>', 'platform to use: local (processes on this machine) or docker (containers); nuctl\'s "auto" means local').default('local');
 }
