@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createError, ErrorCodes } from '@nucleon/core';
 import { cacheDir } from './paths.js';
-import { tail } from './processor-bundle.js';
+import { publishCached, tail } from './processor-bundle.js';
 
 const run = promisify(execFile);
 
@@ -40,7 +40,6 @@ export async function installFunctionDependencies(functionDir: string, progress:
     throw createError(ErrorCodes.BUILD_FAILED, `cannot install the function's dependencies:\n${tail(output, 20)}`, { cause: err });
   }
   await writeFile(join(staging, '.complete'), new Date().toISOString());
-  await rm(dir, { recursive: true, force: true });
-  await rename(staging, dir);
+  await publishCached(staging, dir);
   return dir;
 }

@@ -77,9 +77,27 @@ export async function bundleProcessor(options: BundleOptions): Promise<Bundle> {
     throw createError(ErrorCodes.BUILD_FAILED, `cannot install the processor and its plugins (npm install):\n${tail(output, 20)}`, { cause: err });
   }
   await writeFile(join(staging, '.complete'), new Date().toISOString());
-  await rm(dir, { recursive: true, force: true });
-  await rename(staging, dir);
+  await publishCached(staging, dir);
   return { dir, cached: false };
+}
+
+/**
+ * Moves a finished staging folder into its cache place. Builds running at once may both make
+ * it: the first one in wins and the other's copy is dropped, so a folder in use is never
+ * replaced under a running build.
+ */
+export async function publishCached(staging: string, dir: string): Promise<void> {
+  if (existsSync(join(dir, '.complete'))) {
+    await rm(staging, { recursive: true, force: true });
+    return;
+  }
+  await rm(dir, { recursive: true, force: true });
+  try {
+    await rename(staging, dir);
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    if (!existsSync(join(dir, '.complete'))) throw err;
+  }
 }
 
 /** The named packages and every `@nucleon/*` package they depend on, with their folders. */
