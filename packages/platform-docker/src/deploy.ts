@@ -1,10 +1,9 @@
 import type { ContainerInspectInfo } from 'dockerode';
-import { createError, ErrorCodes, type DeployRequest, type FunctionConfig } from '@nucleon/core';
+import { createError, type DeployRequest, ErrorCodes, findFreePort, type FunctionConfig } from '@nucleon/core';
 import { candidateName, containerName, retiringName } from './container-names.js';
 import { tailLogLines } from './container-logs.js';
 import { containerSpec } from './container-spec.js';
 import { inspectOrUndefined, removeQuietly, statusCodeOf, stopAndRemove, type DockerClient } from './docker-client.js';
-import { findFreePort } from './free-port.js';
 import { LABELS, readLabels } from './labels.js';
 import type { ResolvedSettings } from './settings.js';
 import { describeOutcome, waitReady } from './wait-ready.js';

@@ -3,9 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateFunctionConfig, type FunctionConfig } from '@nucleon/core';
+import { type FunctionConfig, sleep, validateFunctionConfig } from '@nucleon/core';
 import plugin from './index.js';
-import { sleep } from './sleep.js';
 import { prepareTestImages, type TestImages } from './test-support/test-images.js';
 
 // Against the real engine (scripts/services/docker.sh start). Function images come from the

@@ -1,7 +1,6 @@
 import type { ContainerInspectInfo } from 'dockerode';
-import type { FunctionStatus } from '@nucleon/core';
+import { type FunctionStatus, probeReady } from '@nucleon/core';
 import type { FunctionLabels } from './labels.js';
-import { probeReady } from './probe-ready.js';
 
 /** The platform name reported in every status. */
 export const PLATFORM_NAME = 'docker';

@@ -1,7 +1,6 @@
 import type { ContainerInspectInfo } from 'dockerode';
 import type { ContainerHandle } from './docker-client.js';
-import { probeReady } from './probe-ready.js';
-import { sleep } from './sleep.js';
+import { probeReady, sleep } from '@nucleon/core';
 
 /** How a readiness wait ended. */
 export type ReadyOutcome =

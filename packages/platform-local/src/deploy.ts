@@ -1,7 +1,6 @@
 import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createError, ErrorCodes, type DeployRequest, type FunctionConfig } from '@nucleon/core';
-import { findFreePort } from './free-port.js';
+import { createError, type DeployRequest, ErrorCodes, findFreePort, type FunctionConfig } from '@nucleon/core';
 import { isOurProcessor } from './liveness.js';
 import { tailLines } from './log-file.js';
 import { withNameLock } from './name-lock.js';

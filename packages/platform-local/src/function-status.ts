@@ -1,5 +1,5 @@
-import type { FunctionStatus } from '@nucleon/core';
-import { isOurProcessor, probeReady } from './liveness.js';
+import { type FunctionStatus, probeReady } from '@nucleon/core';
+import { isOurProcessor } from './liveness.js';
 import type { FunctionRecord } from './state-store.js';
 
 /** The platform name reported in every status. */

@@ -3,7 +3,8 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isOurProcessor, isPidAlive, probeReady } from './liveness.js';
+import { probeReady } from '@nucleon/core';
+import { isOurProcessor, isPidAlive } from './liveness.js';
 
 const DEAD_PID = 2 ** 31 - 1;
 

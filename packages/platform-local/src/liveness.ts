@@ -36,14 +36,3 @@ function hasProc(procRoot: string): boolean {
     return false;
   }
 }
-
-/** True when the processor's admin server answers `GET /ready` with 200 within `timeoutMs`. */
-export async function probeReady(adminPort: number, timeoutMs = 1000): Promise<boolean> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${adminPort}/ready`, { signal: AbortSignal.timeout(timeoutMs) });
-    await res.body?.cancel();
-    return res.status === 200;
-  } catch {
-    return false;
-  }
-}

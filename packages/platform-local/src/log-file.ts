@@ -1,5 +1,5 @@
 import { open, readFile, stat } from 'node:fs/promises';
-import { sleep } from './sleep.js';
+import { sleep } from '@nucleon/core';
 
 /** The last `count` lines of a log file ('' when it does not exist). */
 export async function tailLines(file: string, count = 20): Promise<string> {

@@ -1,8 +1,7 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createError, ErrorCodes } from '@nucleon/core';
+import { createError, ErrorCodes, sleep } from '@nucleon/core';
 import { isPidAlive } from './liveness.js';
-import { sleep } from './sleep.js';
 
 /** Options for {@link withNameLock}. */
 export interface NameLockOptions {

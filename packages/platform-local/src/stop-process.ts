@@ -1,5 +1,5 @@
 import { isOurProcessor } from './liveness.js';
-import { sleep } from './sleep.js';
+import { sleep } from '@nucleon/core';
 
 /** How long a processor gets to drain after SIGTERM before SIGKILL. */
 export const STOP_DEADLINE_MS = 10_000;

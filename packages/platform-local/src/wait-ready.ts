@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { probeReady } from './liveness.js';
-import { sleep } from './sleep.js';
+import { probeReady, sleep } from '@nucleon/core';
 
 /** How a readiness wait ended. */
 export type ReadyOutcome =

@@ -1,0 +1,46 @@
+import { createServer } from 'node:net';
+
+// Small helpers every platform needs, shared so the local and Docker platforms agree.
+
+/**
+ * A loopback port that was free a moment ago: bind 127.0.0.1:0, read the port, close.
+ * Another process may take it before the processor binds; deploy then fails and says so.
+ */
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('could not read a free port'))));
+    });
+  });
+}
+
+/** Resolves after `ms`, or as soon as `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** True when a processor's admin server on 127.0.0.1 answers `GET /ready` with 200 within `timeoutMs`. */
+export async function probeReady(adminPort: number, timeoutMs = 1000): Promise<boolean> {
+  if (!(adminPort > 0)) return false;
+  try {
+    const res = await fetch(`http://127.0.0.1:${adminPort}/ready`, { signal: AbortSignal.timeout(timeoutMs) });
+    await res.body?.cancel();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
