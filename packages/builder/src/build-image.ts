@@ -51,25 +51,8 @@ export async function buildFunctionImage(request: BuildRequest): Promise<BuildRe
   const image = request.tag ?? `nucleon/${name}:latest`;
   const runtime = config.spec.runtime;
 
-  const baseImage = config.spec.build.baseImage ?? baseImageTag(baseKindOf(runtime));
-  if (!await imageExists(request.docker, baseImage)) {
-    if (config.spec.build.baseImage) {
-      throw createError(ErrorCodes.BUILD_FAILED, `base image ${baseImage} (spec.build.baseImage) is not in the local engine; load or pull it first`);
-    }
-    progress(`base image ${baseImage} is missing: assembling it (nucleon images bootstrap)`);
-    await bootstrapBaseImages({ docker: request.docker, kinds: [baseKindOf(runtime)], progress });
-  }
-
-  const triggers = Object.values(config.spec.triggers ?? {}).map((t) => triggerPackage(t.kind));
-  const needed = new Set(['@nucleon/processor', runtimePackage(runtime), ...(triggers.length > 0 ? triggers : [triggerPackage('http')])]);
-  // A third-party trigger or runtime (its kind is its package name) comes from --plugin, or
-  // else is installed from npm by that name.
-  const plugins = [...(request.plugins ?? [])];
-  const supplied = new Set(await Promise.all(plugins.map(pluginName)));
-  for (const name of needed) {
-    if (!name.startsWith('@nucleon/') && !supplied.has(name)) plugins.push(name);
-  }
-  const packages = [...needed].filter((name) => name.startsWith('@nucleon/'));
+  const baseImage = await ensureBaseImage(request.docker, config, progress);
+  const { packages, plugins } = await pluginSet(config, request.plugins ?? []);
   const bundle = await bundleProcessor({ packages, plugins, locate: request.locate, progress });
   progress(`processor and plugins: ${bundle.cached ? 'cached' : 'bundled'}`);
   const deps = await installFunctionDependencies(request.functionDir, progress);
@@ -93,6 +76,35 @@ export async function buildFunctionImage(request: BuildRequest): Promise<BuildRe
   } finally {
     await rm(context, { recursive: true, force: true });
   }
+}
+
+/** The base image to build on: `spec.build.baseImage` (must be present), or ours, assembled when missing. */
+async function ensureBaseImage(docker: Docker, config: FunctionConfig, progress: (line: string) => void): Promise<string> {
+  const kind = baseKindOf(config.spec.runtime);
+  const baseImage = config.spec.build.baseImage ?? baseImageTag(kind);
+  if (await imageExists(docker, baseImage)) return baseImage;
+  if (config.spec.build.baseImage) {
+    throw createError(ErrorCodes.BUILD_FAILED, `base image ${baseImage} (spec.build.baseImage) is not in the local engine; load or pull it first`);
+  }
+  progress(`base image ${baseImage} is missing: assembling it (nucleon images bootstrap)`);
+  await bootstrapBaseImages({ docker, kinds: [kind], progress });
+  return baseImage;
+}
+
+/**
+ * The `@nucleon/*` packages the function needs (processor, runtime, triggers; HTTP when none)
+ * and the other plugins: the `--plugin` ones, plus any third-party kind or runtime (its name
+ * is its package) that no `--plugin` supplies, to install from npm by that name.
+ */
+async function pluginSet(config: FunctionConfig, extra: readonly string[]): Promise<{ packages: string[]; plugins: string[] }> {
+  const triggers = Object.values(config.spec.triggers ?? {}).map((t) => triggerPackage(t.kind));
+  const needed = new Set(['@nucleon/processor', runtimePackage(config.spec.runtime), ...(triggers.length > 0 ? triggers : [triggerPackage('http')])]);
+  const plugins = [...extra];
+  const supplied = new Set(await Promise.all(plugins.map(pluginName)));
+  for (const pkg of needed) {
+    if (!pkg.startsWith('@nucleon/') && !supplied.has(pkg)) plugins.push(pkg);
+  }
+  return { packages: [...needed].filter((pkg) => pkg.startsWith('@nucleon/')), plugins };
 }
 
 /**
