@@ -11,22 +11,21 @@ step "installing dependencies"
 pnpm install --frozen-lockfile || exit 1
 step "building and type-checking every package"
 pnpm nx run-many -t build lint --output-style=static || exit 1
-# The stream triggers' integration tests need the real brokers, and the builder and the
-# Docker platform a real engine (idempotent; all start at once and are stopped at the end,
-# also when a step fails; images stay, so later runs reuse their layers).
+# Integration tests talk to real services: the brokers of the stream triggers and a Docker
+# engine for the image builder and the Docker platform. Every script is idempotent; all start
+# at once and all are stopped at the end, also when a step fails (images stay, so later runs
+# reuse their layers).
+SERVICES=(rabbitmq kafka docker)
 stop_services() {
-  bash scripts/services/rabbitmq.sh stop || true
-  bash scripts/services/kafka.sh stop || true
-  bash scripts/services/docker.sh stop || true
+  for service in "${SERVICES[@]}"; do bash "scripts/services/$service.sh" stop || true; done
 }
 trap stop_services EXIT
-step "starting RabbitMQ, Kafka and the Docker engine"
-bash scripts/services/rabbitmq.sh start & rabbit_pid=$!
-bash scripts/services/kafka.sh start & kafka_pid=$!
-bash scripts/services/docker.sh start & docker_pid=$!
-wait "$rabbit_pid" || exit 1
-wait "$kafka_pid" || exit 1
-wait "$docker_pid" || exit 1
+step "starting services: ${SERVICES[*]}"
+pids=()
+for service in "${SERVICES[@]}"; do
+  bash "scripts/services/$service.sh" start & pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid" || exit 1; done
 
 results="$(mktemp -d)"
 step "running unit and integration tests"
