@@ -40,3 +40,4 @@ export type Handler = (context: import('./context.js').Context, event: import('.
 /** initContext signature. */
 export type InitContext = (context: import('./context.js').Context) => unknown;
 export { findFreePort, probeReady, sleep } from './platform-support.js';
+export { AttemptRunner, dispatcherOf } from './delivery/attempt-runner.js';

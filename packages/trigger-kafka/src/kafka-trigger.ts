@@ -4,12 +4,11 @@ import {
   createDeliveryPolicy, createError, encodeDeadLetter, ErrorCodes, readDeliveryAttributes,
   type DeadLetter, type DeliveryHooks, type DeliveryOutcome, type DeliveryPolicy, type Event, type EventCallback,
   type EventSubmitter, type Logger, type Response,
-  type Trigger, type TriggerCreateOptions, type TriggerInfo,
+  type Trigger, type TriggerCreateOptions, type TriggerInfo, AttemptRunner, dispatcherOf,
 } from '@nucleon/core';
 import { CommitTracker } from './commit-tracker.js';
 import { readKafkaSettings, type KafkaSettings } from './config.js';
 import { createKafkaClient } from './kafka-client.js';
-import { AttemptRunner, dispatcherOf } from './first-attempt.js';
 import { KafkaEvent } from './records.js';
 
 /**

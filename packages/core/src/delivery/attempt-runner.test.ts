@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Response, type Event, type EventCallback } from '@nucleon/core';
-import { createTestEvent } from '@nucleon/core/testing';
-import { AttemptRunner, dispatcherOf } from './first-attempt.js';
+import type { Event } from '../event.js';
+import type { EventCallback } from '../plugin.js';
+import { Response } from '../response.js';
+import { createTestEvent } from '../testing/test-event.js';
+import { AttemptRunner, dispatcherOf } from './attempt-runner.js';
 
 describe('AttemptRunner', () => {
   it('answers without a promise when the handler answered synchronously', () => {

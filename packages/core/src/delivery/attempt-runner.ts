@@ -1,7 +1,9 @@
-import type { Event, EventCallback, EventSubmitter, Response } from '@nucleon/core';
+import type { Event } from '../event.js';
+import type { EventCallback, EventSubmitter } from '../plugin.js';
+import type { Response } from '../response.js';
 
 /**
- * Runs one partition's records through the pool's callback-style `dispatch`, one at a time,
+ * Runs one partition's (or shard's) records through the pool's callback-style `dispatch`, one at a time,
  * and answers synchronously when the handler did (a sync Node handler on a free worker): the
  * per-record hot path then allocates no promise and no closure. After `run`, `error` and
  * `response` hold the answer until the next `run`.
