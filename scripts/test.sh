@@ -25,6 +25,8 @@ pids=()
 for service in "${SERVICES[@]}"; do
   bash "scripts/services/$service.sh" start & pids+=($!)
 done
+# The .NET runtime's tests compile C# with Debian's Mono (installed when missing).
+bash scripts/services/mono.sh ensure & pids+=($!)
 for pid in "${pids[@]}"; do wait "$pid" || exit 1; done
 
 results="$(mktemp -d)"

@@ -1,4 +1,4 @@
-// Runtime benchmark: Python, Go and shell hello handlers through the processor's HTTP trigger,
+// Runtime benchmark: Python, Go, .NET and shell hello handlers through the processor's HTTP trigger,
 // each next to a minimal loop in the same language speaking the same socket protocol (its
 // ceiling), in the same run; plus Python async and sync with per-worker vs shared wrappers.
 // Reuses bench/http's modules (process handling, wrk runner and parser). Markdown to stdout.
@@ -42,6 +42,8 @@ const ROWS = [
   { name: 'py-hello', group: 'python', label: 'Python hello, sync (1 worker)', spec: processor('py-hello'), ceiling: 'py-ceiling', goal: true },
   { name: 'go-ceiling', group: 'go', label: 'Go ceiling (go_loop, 1 worker)', short: 'Go ceiling', spec: processor('go-ceiling') },
   { name: 'go-hello', group: 'go', label: 'Go hello (1 worker)', spec: processor('go-hello'), ceiling: 'go-ceiling', goal: true, startTimeoutMs: 180_000 },
+  { name: 'dotnet-ceiling', group: 'dotnet', label: 'C# ceiling (cs_loop.exe on Mono, 1 worker)', short: 'C# ceiling', spec: processor('dotnet-ceiling') },
+  { name: 'dotnet-hello', group: 'dotnet', label: '.NET hello on Mono (1 worker)', spec: processor('dotnet-hello'), ceiling: 'dotnet-ceiling', goal: true, startTimeoutMs: 120_000 },
   { name: 'shell-ceiling', group: 'shell', label: 'shell ceiling (node:http + spawn per request, 1 at a time)', short: 'shell ceiling', spec: shellCeiling, expect: 'hello\n' },
   { name: 'shell-hello', group: 'shell', label: 'shell hello (1 worker)', spec: processor('shell-hello'), ceiling: 'shell-ceiling', goal: true, expect: 'hello\n' },
   { name: 'py-sync-w2', group: 'sync2', label: 'Python sync, 2 workers, per-worker wrappers', short: 'sync, 2 per-worker', spec: processor('py-sync-w2') },

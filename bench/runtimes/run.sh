@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runtime benchmark: Python / Go / shell through the processor vs minimal same-language loops.
+# Runtime benchmark: Python / Go / .NET / shell through the processor vs minimal same-language loops.
 # One command: bash bench/runtimes/run.sh   (BENCH_QUICK=1: 2 s smoke run; see bench/README.md)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,5 +23,11 @@ fi
 if [ ! -x "$HERE/.build/go_loop" ] || [ "$HERE/ceilings/go_loop/main.go" -nt "$HERE/.build/go_loop" ]; then
   echo "bench/runtimes: building ceilings/go_loop" >&2
   (cd "$HERE/ceilings/go_loop" && GOTOOLCHAIN=local GOFLAGS= go build -o "$HERE/.build/go_loop" .) >&2
+fi
+# The C# ceiling, built once with Mono's mcs (installed by scripts/services/mono.sh when missing).
+bash "$ROOT/scripts/services/mono.sh" ensure >&2
+if [ ! -f "$HERE/.build/cs_loop.exe" ] || [ "$HERE/ceilings/cs_loop.cs" -nt "$HERE/.build/cs_loop.exe" ]; then
+  echo "bench/runtimes: building ceilings/cs_loop.cs" >&2
+  mkdir -p "$HERE/.build" && mcs -nologo -optimize+ -out:"$HERE/.build/cs_loop.exe" "$HERE/ceilings/cs_loop.cs" >&2
 fi
 exec node "$HERE/run.mjs"

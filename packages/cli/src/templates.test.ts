@@ -15,6 +15,7 @@ const EXPECTED = {
   python: { runtime: 'python:3.11', handler: 'main:handler', file: 'main.py' },
   go: { runtime: 'golang', handler: 'main:Handler', file: 'main.go' },
   golang: { runtime: 'golang', handler: 'main:Handler', file: 'main.go' },
+  dotnetcore: { runtime: 'dotnetcore', handler: 'nuclio:Main', file: 'main.cs' },
   shell: { runtime: 'shell', handler: 'main.sh', file: 'main.sh' },
 } as const;
 
@@ -33,6 +34,15 @@ describe('initTemplate', () => {
     expect(config.spec).toMatchObject({ runtime: expected.runtime, handler: expected.handler });
     expect(config.spec.triggers.http).toMatchObject({ kind: 'http', numWorkers: 1 });
     expect(files['README.md']!.content).toContain(`\`${expected.file}\` holds the handler`);
+  });
+
+  it('dotnetcore: class nuclio with Main(Context, Event) answering a Nuclio.Sdk Response, as Nuclio\'s .NET docs show', () => {
+    const source = initTemplate('cs-fn', 'dotnetcore')['main.cs']!.content;
+    expect(source).toContain('using Nuclio.Sdk;');
+    expect(source).toMatch(/^public class nuclio$/m);
+    expect(source).toMatch(/public object Main\(Context context, Event eventBase\)/);
+    expect(source).toContain('context.Logger.InfoWith("cs-fn called", "method", eventBase.Method, "path", eventBase.Path);');
+    expect(source).toMatch(/return new Response\(\)\s*\{\s*StatusCode = 200,\s*ContentType = "application\/text",/);
   });
 
   it('python: a Nuclio handler(context, event) that logs with info_with and answers with context.Response JSON', () => {

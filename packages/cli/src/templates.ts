@@ -1,5 +1,5 @@
 /** Runtimes `nucleon init` can scaffold, by the name given to --runtime. */
-export const INIT_RUNTIMES = ['node', 'nodejs', 'typescript', 'ts', 'python', 'go', 'golang', 'shell'] as const;
+export const INIT_RUNTIMES = ['node', 'nodejs', 'typescript', 'ts', 'python', 'go', 'golang', 'dotnetcore', 'shell'] as const;
 
 /** One file of a template. */
 export interface TemplateFile {
@@ -26,6 +26,8 @@ const TEMPLATES: Record<(typeof INIT_RUNTIMES)[number], TemplateSpec> = {
   python: { runtime: 'python:3.11', handler: 'main:handler', handlerFile: 'main.py', handlerSource: mainPy },
   go: { runtime: 'golang', handler: 'main:Handler', handlerFile: 'main.go', handlerSource: mainGo },
   golang: { runtime: 'golang', handler: 'main:Handler', handlerFile: 'main.go', handlerSource: mainGo },
+  // Nuclio's .NET Core handler shape: a class and method named <class>:<method>.
+  dotnetcore: { runtime: 'dotnetcore', handler: 'nuclio:Main', handlerFile: 'main.cs', handlerSource: mainCs },
   // Nuclio's shell runtime names the executable itself as the handler.
   shell: { runtime: 'shell', handler: 'main.sh', handlerFile: 'main.sh', handlerSource: mainSh, mode: 0o755 },
 };
@@ -132,6 +134,26 @@ def parse_body(body):
         except ValueError:
             return body
     return body
+`;
+}
+
+function mainCs(name: string): string {
+  return `using System;
+using Nuclio.Sdk;
+
+public class nuclio
+{
+    public object Main(Context context, Event eventBase)
+    {
+        context.Logger.InfoWith("${name} called", "method", eventBase.Method, "path", eventBase.Path);
+        return new Response()
+        {
+            StatusCode = 200,
+            ContentType = "application/text",
+            Body = "Hello from ${name}: " + eventBase.GetBody()
+        };
+    }
+}
 `;
 }
 
