@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# NATS server (Debian's nats-server) with JetStream on 127.0.0.1 for local development and CI.
+#
+#   scripts/services/nats.sh start|stop|status|restart
+#
+# Clients: nats://127.0.0.1:${NUCLEON_NATS_PORT:-4222}, no authentication. JetStream is enabled
+# (-js) with its store under $DATA/jetstream, so streams, durable consumers and their acks survive
+# a `restart`. Only the client listener is opened, on loopback: no monitoring port unless
+# NUCLEON_NATS_HTTP_PORT is set (then on 127.0.0.1 too), no cluster, gateway or leafnode ports.
+#
+# Environment:
+#   NUCLEON_NATS_PORT       client port, default 4222
+#   NUCLEON_NATS_HTTP_PORT  monitoring port on 127.0.0.1, default none (off)
+#   NUCLEON_NATS_DATA       data dir (JetStream store, nats.pid, nats.log);
+#                           default ${NUCLEON_CACHE:-$HOME/.cache/nucleon}/nats-data-$PORT
+#   NUCLEON_NATS_WAIT       seconds to wait for the server to accept connections, default 20
+#
+# Idempotent and safe to run concurrently (flock on $DATA/.lock): `start` is a no-op when the
+# server this script started is running, or when something already accepts connections on the
+# port (reused, never stopped by us). `stop` only
+# stops the server whose pid this script recorded in $DATA/nats.pid (SIGTERM, then SIGKILL after
+# 15 s); it is a no-op otherwise. Installs the package with apt-get (as root) when it is missing.
+set -euo pipefail
+
+PORT="${NUCLEON_NATS_PORT:-4222}"
+HTTP_PORT="${NUCLEON_NATS_HTTP_PORT:-}"
+CACHE="${NUCLEON_CACHE:-$HOME/.cache/nucleon}"
+DATA="${NUCLEON_NATS_DATA:-$CACHE/nats-data-$PORT}"
+PIDFILE="$DATA/nats.pid"
+LOGFILE="$DATA/nats.log"
+WAIT="${NUCLEON_NATS_WAIT:-20}"
+
+log() { echo "nats.sh: $*" >&2; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+our_pid() {
+  [ -f "$PIDFILE" ] || return 1
+  local pid; pid="$(cat "$PIDFILE" 2>/dev/null)" || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  # Guard against a recycled pid: it must still be a nats-server.
+  [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = nats-server ] || return 1
+  echo "$pid"
+}
+
+ensure_installed() {
+  command -v nats-server >/dev/null 2>&1 && return 0
+  [ "$(id -u)" = 0 ] || { log "nats-server is not installed; run: sudo apt-get install -y nats-server"; exit 1; }
+  log "installing Debian's nats-server (apt-get)..."
+  export DEBIAN_FRONTEND=noninteractive
+  local apt=(apt-get -y -q -o DPkg::Lock::Timeout=300)
+  if ! "${apt[@]}" install nats-server >/tmp/nucleon-nats-apt.log 2>&1; then
+    log "install failed; running apt-get update and retrying"
+    "${apt[@]}" update >>/tmp/nucleon-nats-apt.log 2>&1 || true
+    "${apt[@]}" install nats-server >>/tmp/nucleon-nats-apt.log 2>&1 \
+      || { log "apt-get install failed; see /tmp/nucleon-nats-apt.log"; tail -20 /tmp/nucleon-nats-apt.log >&2; exit 1; }
+  fi
+  log "installed $(nats-server --version)"
+}
+
+cmd_status() {
+  local pid
+  if pid="$(our_pid)"; then echo "nats: running (pid $pid, nats://127.0.0.1:$PORT, JetStream store $DATA/jetstream)"; return 0; fi
+  if port_open "$PORT"; then echo "nats: something accepts connections on 127.0.0.1:$PORT (not started by this script)"; return 0; fi
+  echo "nats: not running"; return 3
+}
+
+# Serialises start/stop of one data dir: test files starting the server at once start one.
+lock() {
+  mkdir -p "$DATA"
+  exec 9>"$DATA/.lock"
+  command -v flock >/dev/null 2>&1 && flock -w 60 9 || true
+}
+
+cmd_start() {
+  local pid
+  lock
+  if pid="$(our_pid)"; then log "already running (pid $pid on 127.0.0.1:$PORT)"; return 0; fi
+  if port_open "$PORT"; then log "127.0.0.1:$PORT already accepts connections (another server); reusing it"; return 0; fi
+  ensure_installed
+  mkdir -p "$DATA/jetstream"
+  local args=(-a 127.0.0.1 -p "$PORT" -js -sd "$DATA/jetstream" -P "$PIDFILE" -l "$LOGFILE" -n "nucleon-$PORT")
+  [ -n "$HTTP_PORT" ] && args+=(--http_port "$HTTP_PORT")
+  # The monitoring listener binds to the client address (-a), so it stays on loopback too.
+  log "starting nats-server on 127.0.0.1:$PORT (JetStream store $DATA/jetstream, log $LOGFILE)"
+  setsid nats-server "${args[@]}" </dev/null >>"$LOGFILE" 2>&1 9>&- &
+  local child=$!
+  echo "$child" >"$PIDFILE"
+  local deadline=$((SECONDS + WAIT))
+  until port_open "$PORT"; do
+    if ! kill -0 "$child" 2>/dev/null; then log "nats-server exited; see $LOGFILE"; tail -20 "$LOGFILE" >&2; rm -f "$PIDFILE"; exit 1; fi
+    [ $SECONDS -lt $deadline ] || { log "not accepting connections after ${WAIT}s; see $LOGFILE"; tail -20 "$LOGFILE" >&2; exit 1; }
+    sleep 0.1
+  done
+  # JetStream recovers its streams before it answers; the port opens after that.
+  log "ready: nats://127.0.0.1:$PORT (pid $child)"
+}
+
+cmd_stop() {
+  local pid
+  lock
+  if ! pid="$(our_pid)"; then log "not running (nothing started by this script)"; rm -f "$PIDFILE"; return 0; fi
+  log "stopping nats-server (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + 15))
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ $SECONDS -ge $deadline ]; then log "still running after 15s; SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; break; fi
+    sleep 0.1
+  done
+  rm -f "$PIDFILE"
+  log "stopped"
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  restart) cmd_stop; cmd_start ;;
+  *) echo "usage: $0 start|stop|status|restart" >&2; exit 2 ;;
+esac
