@@ -15,7 +15,7 @@ pnpm nx run-many -t build lint --output-style=static || exit 1
 # engine for the image builder and the Docker platform. Every script is idempotent; all start
 # at once and all are stopped at the end, also when a step fails (images stay, so later runs
 # reuse their layers).
-SERVICES=(rabbitmq kafka docker kinesalite pubsub nats)
+SERVICES=(rabbitmq kafka docker kinesalite pubsub nats mosquitto)
 stop_services() {
   for service in "${SERVICES[@]}"; do bash "scripts/services/$service.sh" stop || true; done
 }
