@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { functionDir, functionYaml, startProcessor } from '../src/testing/index.js';
+import { functionDir, functionYaml, startExpectingFailure, startProcessor } from '../src/testing/index.js';
 
-/** Starts a processor expected to fail at start; returns its exit code and output. */
-async function failedStart(files: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const p = await startProcessor(functionDir(files), { waitReady: false });
-  const timer = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
-  const code = await p.exited;
-  clearTimeout(timer);
-  return { code, output: p.output() };
-}
+/** Starts a processor on exactly these files, expected to fail at start. */
+const failedStart = (files: Record<string, string>): ReturnType<typeof startExpectingFailure> => startExpectingFailure(files, { limitMs: 15_000 });
 
 describe('bad configuration and bad code fail at start with a clear, coded message', () => {
   it('malformed YAML names the file and line', async () => {

@@ -1,49 +1,12 @@
-import { spawn } from 'node:child_process';
+import { runToolchainCommand, type ToolchainCommandResult } from '@nucleon/runtime-wrapper';
 
-/** What one `go` command did. */
-export interface GoCommandResult {
-  code: number | null;
-  /** stdout and stderr interleaved, the last 64 KiB of it. */
-  output: string;
-  timedOut: boolean;
-  /** Set when `go` could not be started at all (ENOENT: no Go toolchain on PATH). */
-  spawnError?: NodeJS.ErrnoException;
-}
-
-const OUTPUT_LIMIT = 64 * 1024;
+/** What one `go` command did (`spawnError` ENOENT: no Go toolchain on PATH). */
+export type GoCommandResult = ToolchainCommandResult;
 
 /**
- * Runs `go <args>` in `cwd`. On timeout the whole process group is killed: `go build`
- * starts compilers and linkers of its own, which must not outlive it.
+ * Runs `go <args>` (or `options.go`) in `cwd` with the given environment. On timeout the whole
+ * process group is killed: `go build` starts compilers and linkers of its own, which must not outlive it.
  */
 export function runGo(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; go?: string }): Promise<GoCommandResult> {
-  return new Promise((resolve) => {
-    const child = spawn(options.go ?? 'go', args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let output = '';
-    let timedOut = false;
-    const append = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (output.length > OUTPUT_LIMIT * 2) output = output.slice(-OUTPUT_LIMIT);
-    };
-    child.stdout.on('data', append);
-    child.stderr.on('data', append);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      if (child.pid !== undefined) {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    }, options.timeoutMs);
-    child.once('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      resolve({ code: null, output, timedOut, spawnError: error });
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output: output.slice(-OUTPUT_LIMIT), timedOut });
-    });
-  });
+  return runToolchainCommand(options.go ?? 'go', args, { cwd: options.cwd, env: options.env, timeoutMs: options.timeoutMs });
 }

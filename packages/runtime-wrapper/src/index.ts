@@ -10,3 +10,5 @@ export { eventMeta, encodeEventFrame, decodeResponse } from './event-codec.js';
 export type { EventMeta } from './event-codec.js';
 export { SUPPORTED_VERSIONS } from './handshake.js';
 export type { WrapperHello, WrapperWelcome } from './handshake.js';
+export { runToolchainCommand } from './toolchain-command.js';
+export type { ToolchainCommandOptions, ToolchainCommandResult } from './toolchain-command.js';

@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { functionDir, functionYaml, startProcessor } from '@nucleon/processor/testing';
+import { startExpectingFailure, triggerYaml } from '@nucleon/processor/testing';
 
 /** Broken cron configurations: the processor must refuse to start (exit 1) naming the attribute. */
 const EXIT_START_FAILED = 1;
 
-async function failedStart(attributes: string[]): Promise<{ code: number | null; output: string }> {
-  const trigger = ['    tick:', '      kind: cron', ...(attributes.length > 0 ? ['      attributes:', ...attributes.map((a) => `        ${a}`)] : []), ''].join('\n');
-  const p = await startProcessor(functionDir({ 'function.yaml': functionYaml({ trigger }), 'main.js': 'exports.handler = () => "";' }), { waitReady: false });
-  const timer = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
-  const code = await p.exited;
-  clearTimeout(timer);
-  return { code, output: p.output() };
-}
+const failedStart = (attributes: string[]): ReturnType<typeof startExpectingFailure> =>
+  startExpectingFailure(triggerYaml({ name: 'tick', kind: 'cron', attributes }), { limitMs: 15_000 });
 
 describe('cron trigger: a bad configuration fails the start naming the attribute', () => {
   it.each([

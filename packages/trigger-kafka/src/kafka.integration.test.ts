@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, functionDir, functionYaml, startProcessor, until, type StartedProcessor } from '@nucleon/processor/testing';
+import { freePort, functionDir, functionYaml, startExpectingFailure, startProcessor, triggerYaml, until, type StartedProcessor } from '@nucleon/processor/testing';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const BROKER = `127.0.0.1:${process.env.NUCLEON_KAFKA_PORT ?? '9092'}`;
@@ -257,13 +257,8 @@ describe('Kafka trigger against a real broker', () => {
 });
 
 async function failedStart(attributes: string[]): Promise<{ code: number | null; output: string }> {
-  const trigger = ['    broken:', '      kind: kafka-cluster', '      attributes:', ...attributes.map((a) => `        ${a}`)].join('\n');
-  const p = await startProcessor(functionDir({ 'function.yaml': functionYaml({ trigger: `${trigger}\n` }), 'main.js': HANDLER }), { waitReady: false });
-  running.push(p);
-  const timer = setTimeout(() => p.child.kill('SIGKILL'), 35_000);
-  const code = await p.exited;
-  clearTimeout(timer);
-  return { code, output: p.output() };
+  return startExpectingFailure(triggerYaml({ name: 'broken', kind: 'kafka-cluster', attributes }),
+    { limitMs: 35_000, handler: HANDLER, onStart: (p) => running.push(p) });
 }
 
 /** Reads `count` records of a topic from the start, as text. */

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { freePort, functionDir, functionYaml, startProcessor } from '@nucleon/processor/testing';
+import { freePort, startExpectingFailure, triggerYaml } from '@nucleon/processor/testing';
 
 /**
  * The real processor started with broken `kinesis` trigger configurations: each must exit
@@ -11,24 +11,13 @@ import { freePort, functionDir, functionYaml, startProcessor } from '@nucleon/pr
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const ENDPOINT = `http://127.0.0.1:${process.env.NUCLEON_KINESIS_PORT ?? '4567'}`;
 const EXIT_START_FAILED = 1;
-const HANDLER = 'exports.handler = () => "";';
 
 beforeAll(() => {
   execFileSync('bash', [join(ROOT, 'scripts/services/kinesalite.sh'), 'start'], { stdio: 'inherit', timeout: 60_000 });
 }, 70_000);
 
-function trigger(attributes: string[]): string {
-  return ['    orders:', '      kind: kinesis', '      attributes:', ...attributes.map((a) => `        ${a}`), ''].join('\n');
-}
-
-async function failedStart(triggerYaml: string, limitMs = 30_000): Promise<{ code: number | null; output: string; ms: number }> {
-  const t0 = Date.now();
-  const p = await startProcessor(functionDir({ 'function.yaml': functionYaml({ trigger: triggerYaml }), 'main.js': HANDLER }), { waitReady: false });
-  const timer = setTimeout(() => p.child.kill('SIGKILL'), limitMs);
-  const code = await p.exited;
-  clearTimeout(timer);
-  return { code, output: p.output(), ms: Date.now() - t0 };
-}
+const trigger = (attributes: string[]): string => triggerYaml({ name: 'orders', kind: 'kinesis', attributes });
+const failedStart = (yaml: string): ReturnType<typeof startExpectingFailure> => startExpectingFailure(yaml, { limitMs: 30_000 });
 
 describe('kinesis trigger: bad configuration fails the start with a clear message', () => {
   it('no streamName names the trigger and the attribute', async () => {

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, functionDir, functionYaml, startProcessor } from '@nucleon/processor/testing';
+import { freePort, startExpectingFailure, triggerYaml } from '@nucleon/processor/testing';
 
 /**
  * The real processor started with broken `mqtt` trigger configurations: each must exit with
@@ -9,7 +9,6 @@ import { freePort, functionDir, functionYaml, startProcessor } from '@nucleon/pr
  * free loopback port or a TCP server that never answers.
  */
 const EXIT_START_FAILED = 1;
-const HANDLER = 'exports.handler = () => "";';
 const servers: Server[] = [];
 const SUB = ['subscriptions:', '  - {topic: a/b, qos: 1}'];
 
@@ -17,19 +16,8 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
 });
 
-function trigger(name: string, attributes: string[], extra: string[] = []): string {
-  return [`    ${name}:`, '      kind: mqtt', ...extra.map((l) => `      ${l}`),
-    ...(attributes.length > 0 ? ['      attributes:', ...attributes.map((a) => `        ${a}`)] : []), ''].join('\n');
-}
-
-async function failedStart(triggerYaml: string, limitMs = 20_000): Promise<{ code: number | null; output: string; ms: number }> {
-  const t0 = Date.now();
-  const p = await startProcessor(functionDir({ 'function.yaml': functionYaml({ trigger: triggerYaml }), 'main.js': HANDLER }), { waitReady: false });
-  const timer = setTimeout(() => p.child.kill('SIGKILL'), limitMs);
-  const code = await p.exited;
-  clearTimeout(timer);
-  return { code, output: p.output(), ms: Date.now() - t0 };
-}
+const trigger = (name: string, attributes: string[], extra?: string[]): string => triggerYaml({ name, kind: 'mqtt', attributes, extra });
+const failedStart = (yaml: string): ReturnType<typeof startExpectingFailure> => startExpectingFailure(yaml, { limitMs: 20_000 });
 
 describe('mqtt trigger: bad configuration fails the start with a clear message', () => {
   it('no url names the trigger and url', async () => {

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, functionDir, functionYaml, startProcessor } from '@nucleon/processor/testing';
+import { freePort, startExpectingFailure, triggerYaml } from '@nucleon/processor/testing';
 import { NATS_URL, natsService } from './test-support.js';
 
 /**
@@ -9,7 +9,6 @@ import { NATS_URL, natsService } from './test-support.js';
  * Configuration errors need no server; the JetStream start checks use the real one.
  */
 const EXIT_START_FAILED = 1;
-const HANDLER = 'exports.handler = () => "";';
 const RUN = `${process.pid}-${Date.now().toString(36)}`;
 const servers: Server[] = [];
 
@@ -19,23 +18,11 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
 });
 
-function trigger(name: string, attributes: string[], extra: string[] = []): string {
-  return [`    ${name}:`, '      kind: nats', ...extra.map((l) => `      ${l}`),
-    ...(attributes.length > 0 ? ['      attributes:', ...attributes.map((a) => `        ${a}`)] : []), ''].join('\n');
-}
-
-async function failedStart(triggerYaml: string, limitMs = 15_000): Promise<{ code: number | null; output: string; ms: number }> {
-  const t0 = Date.now();
-  const p = await startProcessor(functionDir({ 'function.yaml': functionYaml({ trigger: triggerYaml }), 'main.js': HANDLER }), { waitReady: false });
-  const timer = setTimeout(() => p.child.kill('SIGKILL'), limitMs);
-  const code = await p.exited;
-  clearTimeout(timer);
-  return { code, output: p.output(), ms: Date.now() - t0 };
-}
+const trigger = (name: string, attributes: string[], extra?: string[]): string => triggerYaml({ name, kind: 'nats', attributes, extra });
 
 describe('nats trigger: bad configuration fails the start with a clear message', () => {
   it('no url and no topic: both named in one error', async () => {
-    const { code, output } = await failedStart(trigger('orders', ['queueName: q']));
+    const { code, output } = await startExpectingFailure(trigger('orders', ['queueName: q']));
     expect(code).toBe(EXIT_START_FAILED);
     expect(output).toContain('NUCLEON_ERR_INVALID_CONFIG');
     expect(output).toContain('trigger orders');
@@ -45,7 +32,7 @@ describe('nats trigger: bad configuration fails the start with a clear message',
   });
 
   it('a non-nats url is refused with the url shown, its password hidden', async () => {
-    const { code, output } = await failedStart(trigger('orders', ['url: http://u:hunter2@127.0.0.1:4222', 'topic: a']));
+    const { code, output } = await startExpectingFailure(trigger('orders', ['url: http://u:hunter2@127.0.0.1:4222', 'topic: a']));
     expect(code).toBe(EXIT_START_FAILED);
     expect(output).toContain('spec.triggers.orders.attributes.url');
     expect(output).toContain('must be nats://host:port');
@@ -54,14 +41,14 @@ describe('nats trigger: bad configuration fails the start with a clear message',
   });
 
   it('an unknown attribute (topics) is refused, naming it', async () => {
-    const { code, output } = await failedStart(trigger('orders', [`url: ${NATS_URL}`, 'topics: [a]']));
+    const { code, output } = await startExpectingFailure(trigger('orders', [`url: ${NATS_URL}`, 'topics: [a]']));
     expect(code).toBe(EXIT_START_FAILED);
     expect(output).toContain('spec.triggers.orders.attributes.topics');
     expect(output).toContain('unknown attribute');
   });
 
   it('bad jetStream settings: each named with its path', async () => {
-    const { code, output } = await failedStart(trigger('orders', [`url: ${NATS_URL}`, 'topic: a.b',
+    const { code, output } = await startExpectingFailure(trigger('orders', [`url: ${NATS_URL}`, 'topic: a.b',
       'jetStream: { durable: "x.y", ackWait: soon, deliverPolicy: oldest, maxAckPending: 0, acks: all }']));
     expect(code).toBe(EXIT_START_FAILED);
     expect(output).toContain('NUCLEON_ERR_INVALID_CONFIG');
@@ -72,21 +59,21 @@ describe('nats trigger: bad configuration fails the start with a clear message',
   });
 
   it('a queue-name template it cannot resolve is named', async () => {
-    const { code, output } = await failedStart(trigger('orders', [`url: ${NATS_URL}`, 'topic: a', 'queueName: "{{ .Nope }}"']));
+    const { code, output } = await startExpectingFailure(trigger('orders', [`url: ${NATS_URL}`, 'topic: a', 'queueName: "{{ .Nope }}"']));
     expect(code).toBe(EXIT_START_FAILED);
     expect(output).toContain('spec.triggers.orders.attributes.queueName');
     expect(output).toContain('{{ .Nope }} is not supported');
   });
 
   it('delivery attributes are checked with the rest: onExhausted dead-letter without deadLetter', async () => {
-    const { code, output } = await failedStart(trigger('orders', [`url: ${NATS_URL}`, 'topic: a', 'onExhausted: dead-letter']));
+    const { code, output } = await startExpectingFailure(trigger('orders', [`url: ${NATS_URL}`, 'topic: a', 'onExhausted: dead-letter']));
     expect(code).toBe(EXIT_START_FAILED);
     expect(output).toContain('spec.triggers.orders.attributes.onExhausted');
   });
 
   it('an unreachable server fails the start in bounded time, naming the trigger and the url', async () => {
     const port = await freePort();
-    const { code, output, ms } = await failedStart(trigger('orders', [`url: nats://u:secret@127.0.0.1:${port}`, 'topic: a']));
+    const { code, output, ms } = await startExpectingFailure(trigger('orders', [`url: nats://u:secret@127.0.0.1:${port}`, 'topic: a']));
     expect(code).toBe(EXIT_START_FAILED);
     expect(ms).toBeLessThan(10_000);
     expect(output).toContain('NUCLEON_ERR_PLUGIN_FAILED');
@@ -100,14 +87,14 @@ describe('nats trigger: bad configuration fails the start with a clear message',
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
-    const { code, output } = await failedStart(trigger('orders', [`url: nats://127.0.0.1:${port}`, 'topic: a']), 8_000);
+    const { code, output } = await startExpectingFailure(trigger('orders', [`url: nats://127.0.0.1:${port}`, 'topic: a']), { limitMs: 8_000 });
     sockets.forEach((s) => s.destroy());
     expect(code).toBe(EXIT_START_FAILED);
     expect(output).toContain(`trigger orders: cannot connect to nats://127.0.0.1:${port}`);
   });
 
   it('JetStream: a dead-letter subject no stream captures is refused at start, naming deadLetter', async () => {
-    const { code, output } = await failedStart(trigger('orders', [`url: ${NATS_URL}`, `topic: bad.dl.${RUN}`,
+    const { code, output } = await startExpectingFailure(trigger('orders', [`url: ${NATS_URL}`, `topic: bad.dl.${RUN}`,
       `jetStream: { stream: BAD-DL-${RUN} }`, `deadLetter: nowhere.${RUN}`]));
     expect(code).toBe(EXIT_START_FAILED);
     expect(output).toContain('NUCLEON_ERR_PLUGIN_FAILED');
@@ -121,7 +108,7 @@ describe('nats trigger: bad configuration fails the start with a clear message',
     const jsm = await nc.jetstreamManager();
     await jsm.streams.add({ name: `OTHER-${RUN}`, subjects: [`other.${RUN}`] });
     try {
-      const { code, output } = await failedStart(trigger('orders', [`url: ${NATS_URL}`, `topic: mine.${RUN}`, `jetStream: { stream: OTHER-${RUN} }`]));
+      const { code, output } = await startExpectingFailure(trigger('orders', [`url: ${NATS_URL}`, `topic: mine.${RUN}`, `jetStream: { stream: OTHER-${RUN} }`]));
       expect(code).toBe(EXIT_START_FAILED);
       expect(output).toContain('trigger orders (spec.triggers.orders.attributes.topic)');
       expect(output).toContain(`stream OTHER-${RUN} does not capture topic mine.${RUN}`);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, functionDir, functionYaml, startProcessor, type StartedProcessor } from '@nucleon/processor/testing';
+import { freePort, startExpectingFailure, triggerYaml, type StartedProcessor } from '@nucleon/processor/testing';
 import { START_TIMEOUT_MS } from './pubsub-trigger.js';
 import { EMULATOR, pubsubTrigger, startFake } from './test-support.js';
 
@@ -9,30 +9,22 @@ import { EMULATOR, pubsubTrigger, startFake } from './test-support.js';
  * missing-topic case needs the fake; the unreachable case uses a free port with nothing on it.
  */
 const EXIT_START_FAILED = 1;
-const HANDLER = 'exports.handler = () => "";';
 const running: StartedProcessor[] = [];
 
 afterAll(() => {
   for (const p of running) p.child.kill('SIGKILL');
 });
 
-async function failedStart(triggerYaml: string, limitMs = 25_000, env: Record<string, string> = {}): Promise<{ code: number | null; output: string; ms: number }> {
-  const t0 = Date.now();
-  const p = await startProcessor(functionDir({ 'function.yaml': functionYaml({ trigger: triggerYaml }), 'main.js': HANDLER }),
-    { waitReady: false, env: { PUBSUB_EMULATOR_HOST: '', GOOGLE_APPLICATION_CREDENTIALS: '', ...env } });
-  running.push(p);
-  const timer = setTimeout(() => p.child.kill('SIGKILL'), limitMs);
-  const code = await p.exited;
-  clearTimeout(timer);
-  return { code, output: p.output(), ms: Date.now() - t0 };
-}
+/** No ambient emulator or credentials: only what each trigger configures counts. */
+const failedStart = (yaml: string): ReturnType<typeof startExpectingFailure> => startExpectingFailure(yaml, {
+  limitMs: 25_000, env: { PUBSUB_EMULATOR_HOST: '', GOOGLE_APPLICATION_CREDENTIALS: '' }, onStart: (p) => running.push(p),
+});
 
 const EMU = [`emulatorHost: ${EMULATOR}`];
 
 describe('pubsub trigger: bad configuration fails the start with a clear message', () => {
   it('no projectID and no subscriptions: both named in one error', async () => {
-    const yaml = ['    orders:', '      kind: pubsub', '      attributes:', `        emulatorHost: ${EMULATOR}`, ''].join('\n');
-    const { code, output } = await failedStart(yaml);
+    const { code, output } = await failedStart(triggerYaml({ name: 'orders', kind: 'pubsub', attributes: [`emulatorHost: ${EMULATOR}`] }));
     expect(code).toBe(EXIT_START_FAILED);
     expect(output).toContain('NUCLEON_ERR_INVALID_CONFIG');
     expect(output).toContain('trigger orders');

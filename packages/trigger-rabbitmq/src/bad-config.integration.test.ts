@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, functionDir, functionYaml, startProcessor } from '@nucleon/processor/testing';
+import { freePort, startExpectingFailure, triggerYaml } from '@nucleon/processor/testing';
 
 /**
  * The real processor started with broken `rabbit-mq` trigger configurations: each must exit
@@ -10,31 +10,17 @@ import { freePort, functionDir, functionYaml, startProcessor } from '@nucleon/pr
  * loopback port with nothing listening.
  */
 const EXIT_START_FAILED = 1;
-const HANDLER = 'exports.handler = () => "";';
 const servers: Server[] = [];
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
 });
 
-function trigger(name: string, attributes: string[], extra: string[] = []): string {
-  return [`    ${name}:`, '      kind: rabbit-mq', ...extra.map((l) => `      ${l}`),
-    ...(attributes.length > 0 ? ['      attributes:', ...attributes.map((a) => `        ${a}`)] : []), ''].join('\n');
-}
-
-/** Starts a processor expected to fail at start; returns its exit code, output and how long it took. */
-async function failedStart(triggerYaml: string, limitMs = 15_000): Promise<{ code: number | null; output: string; ms: number }> {
-  const t0 = Date.now();
-  const p = await startProcessor(functionDir({ 'function.yaml': functionYaml({ trigger: triggerYaml }), 'main.js': HANDLER }), { waitReady: false });
-  const timer = setTimeout(() => p.child.kill('SIGKILL'), limitMs);
-  const code = await p.exited;
-  clearTimeout(timer);
-  return { code, output: p.output(), ms: Date.now() - t0 };
-}
+const trigger = (name: string, attributes: string[], extra?: string[]): string => triggerYaml({ name, kind: 'rabbit-mq', attributes, extra });
 
 describe('rabbit-mq trigger: bad configuration fails the start with a clear message', () => {
   it('no url at all (neither attribute nor trigger-level) names the trigger and url', async () => {
-    const { code, output } = await failedStart(trigger('orders', ['queueName: q-no-url']));
+    const { code, output } = await startExpectingFailure(trigger('orders', ['queueName: q-no-url']));
     expect(code).toBe(EXIT_START_FAILED);
     expect(output).toContain('NUCLEON_ERR_INVALID_CONFIG');
     expect(output).toContain('trigger orders');
@@ -43,14 +29,14 @@ describe('rabbit-mq trigger: bad configuration fails the start with a clear mess
   });
 
   it('an empty url attribute is refused like a missing one', async () => {
-    const { code, output } = await failedStart(trigger('orders', ['url: ""', 'queueName: q-empty-url']));
+    const { code, output } = await startExpectingFailure(trigger('orders', ['url: ""', 'queueName: q-empty-url']));
     expect(code).toBe(EXIT_START_FAILED);
     expect(output).toContain('spec.triggers.orders.attributes.url');
     expect(output).toContain('is required');
   });
 
   it('an unknown attribute (queueNmae) is refused, naming it and listing the known ones', async () => {
-    const { code, output } = await failedStart(trigger('orders', ['url: amqp://guest:guest@127.0.0.1:5672', 'queueNmae: q']));
+    const { code, output } = await startExpectingFailure(trigger('orders', ['url: amqp://guest:guest@127.0.0.1:5672', 'queueNmae: q']));
     expect(code).toBe(EXIT_START_FAILED);
     expect(output).toContain('NUCLEON_ERR_INVALID_CONFIG');
     expect(output).toContain('trigger orders');
@@ -60,7 +46,7 @@ describe('rabbit-mq trigger: bad configuration fails the start with a clear mess
   });
 
   it('a non-amqp url is refused with the url shown, its password hidden', async () => {
-    const { code, output } = await failedStart(trigger('orders', ['url: http://guest:hunter2@127.0.0.1:5672', 'queueName: q']));
+    const { code, output } = await startExpectingFailure(trigger('orders', ['url: http://guest:hunter2@127.0.0.1:5672', 'queueName: q']));
     expect(code).toBe(EXIT_START_FAILED);
     expect(output).toContain('NUCLEON_ERR_INVALID_CONFIG');
     expect(output).toContain('trigger orders');
@@ -71,7 +57,7 @@ describe('rabbit-mq trigger: bad configuration fails the start with a clear mess
   });
 
   it('a non-amqp trigger-level url is refused too', async () => {
-    const { code, output } = await failedStart(trigger('orders', ['queueName: q'], ['url: 127.0.0.1:5672']));
+    const { code, output } = await startExpectingFailure(trigger('orders', ['queueName: q'], ['url: 127.0.0.1:5672']));
     expect(code).toBe(EXIT_START_FAILED);
     expect(output).toContain('spec.triggers.orders.attributes.url');
     expect(output).toContain('must be an amqp:// or amqps:// URL');
@@ -79,7 +65,7 @@ describe('rabbit-mq trigger: bad configuration fails the start with a clear mess
 
   it('an unreachable broker fails the start in bounded time, naming the trigger and the url', async () => {
     const port = await freePort();
-    const { code, output, ms } = await failedStart(trigger('orders', [`url: amqp://guest:secret@127.0.0.1:${port}`, 'queueName: q']));
+    const { code, output, ms } = await startExpectingFailure(trigger('orders', [`url: amqp://guest:secret@127.0.0.1:${port}`, 'queueName: q']));
     expect(code).toBe(EXIT_START_FAILED);
     expect(ms).toBeLessThan(10_000);
     expect(output).toContain('NUCLEON_ERR_PLUGIN_FAILED');
@@ -95,14 +81,14 @@ describe('rabbit-mq trigger: bad configuration fails the start with a clear mess
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
-    const { code, output } = await failedStart(trigger('orders', [`url: amqp://127.0.0.1:${port}`, 'queueName: q']), 5_000);
+    const { code, output } = await startExpectingFailure(trigger('orders', [`url: amqp://127.0.0.1:${port}`, 'queueName: q']), { limitMs: 5_000 });
     sockets.forEach((s) => s.destroy());
     expect(code).toBe(EXIT_START_FAILED);
     expect(output).toContain(`trigger orders: cannot connect to amqp://127.0.0.1:${port}`);
   });
 
   it('onExhausted: dead-letter without deadLetter names both attributes', async () => {
-    const { code, output } = await failedStart(trigger('orders', ['url: amqp://127.0.0.1:5672', 'queueName: q', 'onExhausted: dead-letter']));
+    const { code, output } = await startExpectingFailure(trigger('orders', ['url: amqp://127.0.0.1:5672', 'queueName: q', 'onExhausted: dead-letter']));
     expect(code).toBe(EXIT_START_FAILED);
     expect(output).toContain('NUCLEON_ERR_INVALID_CONFIG');
     expect(output).toContain('trigger orders');
@@ -111,7 +97,7 @@ describe('rabbit-mq trigger: bad configuration fails the start with a clear mess
   });
 
   it('retryMaxDelayMs below retryInitialDelayMs names the attribute and both values', async () => {
-    const { code, output } = await failedStart(trigger('orders', ['url: amqp://127.0.0.1:5672', 'queueName: q',
+    const { code, output } = await startExpectingFailure(trigger('orders', ['url: amqp://127.0.0.1:5672', 'queueName: q',
       'retryInitialDelayMs: 5000', 'retryMaxDelayMs: 100']));
     expect(code).toBe(EXIT_START_FAILED);
     expect(output).toContain('NUCLEON_ERR_INVALID_CONFIG');
@@ -121,7 +107,7 @@ describe('rabbit-mq trigger: bad configuration fails the start with a clear mess
   });
 
   it('every problem of one trigger is reported at once: the url and the delivery attributes', async () => {
-    const { code, output } = await failedStart(trigger('orders', ['queueName: q', 'onExhausted: dead-letter',
+    const { code, output } = await startExpectingFailure(trigger('orders', ['queueName: q', 'onExhausted: dead-letter',
       'retryInitialDelayMs: 5000', 'retryMaxDelayMs: 100']));
     expect(code).toBe(EXIT_START_FAILED);
     for (const attr of ['url', 'onExhausted', 'retryMaxDelayMs']) expect(output).toContain(`spec.triggers.orders.attributes.${attr}`);

@@ -5,3 +5,5 @@
 export { PROCESSOR_MAIN, freePort, functionDir, functionYaml, startProcessor } from './processor-process.js';
 export type { StartedProcessor, StartProcessorOptions } from './processor-process.js';
 export { fileLines, until } from './wait.js';
+export { startExpectingFailure, triggerYaml } from './failed-start.js';
+export type { FailedStart, StartExpectingFailureOptions } from './failed-start.js';
