@@ -78,8 +78,16 @@ export async function buildFunctionImage(request: BuildRequest): Promise<BuildRe
   }
 }
 
+/** Runtimes with no locally assembled base: their toolchain is not on our bases. */
+const NO_LOCAL_BASE: Readonly<Record<string, string>> = { dotnetcore: 'a C# compiler (Mono or the .NET SDK)' };
+
 /** The base image to build on: `spec.build.baseImage` (must be present), or ours, assembled when missing. */
 async function ensureBaseImage(docker: Docker, config: FunctionConfig, progress: (line: string) => void): Promise<string> {
+  const needs = NO_LOCAL_BASE[config.spec.runtime.split(':')[0] as string];
+  if (needs && !config.spec.build.baseImage) {
+    throw createError(ErrorCodes.BUILD_FAILED,
+      `runtime ${config.spec.runtime} has no built-in base image: set spec.build.baseImage to an image with node (22+), /bin/sh and ${needs}`);
+  }
   const kind = baseKindOf(config.spec.runtime);
   const baseImage = config.spec.build.baseImage ?? baseImageTag(kind);
   if (await imageExists(docker, baseImage)) return baseImage;
