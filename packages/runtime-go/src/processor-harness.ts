@@ -1,9 +1,9 @@
 // Test support for the integration tests: starts the real processor binary on a Go function.
 // It builds on @nucleon/processor/testing and adds what Go needs: a long readiness wait for a first compile, a
 // private build cache, and a node_modules link so the processor resolves @nucleon/runtime-go.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { startProcessor as startSharedProcessor, type StartedProcessor } from '@nucleon/processor/testing';
-import { tmpdir } from 'node:os';
+import {
+  createRuntimeTestRoot, runtimeFunctionYaml, startProcessor as startSharedProcessor, type RuntimeTestRoot, type StartedProcessor,
+} from '@nucleon/processor/testing';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,52 +13,23 @@ export type { StartedProcessor } from '@nucleon/processor/testing';
 
 /**
  * A temp root holding function directories, a Go build cache, and
- * `node_modules/@nucleon/runtime-go` linked to this package: the processor finds runtime
- * plugins in node_modules above the function directory.
+ * `node_modules/@nucleon/runtime-go` linked to this package.
  */
-export interface GoTestRoot {
-  root: string;
-  cacheDir: string;
-  /** Writes files (relative path -> content) into a fresh function directory under the root. */
-  functionDir(files: Record<string, string | Buffer>): string;
-  remove(): void;
-}
+export type GoTestRoot = RuntimeTestRoot;
 
 export function createGoTestRoot(): GoTestRoot {
-  const root = mkdtempSync(join(tmpdir(), 'nucleon-go-it-'));
-  mkdirSync(join(root, 'node_modules', '@nucleon'), { recursive: true });
-  symlinkSync(PACKAGE_DIR, join(root, 'node_modules', '@nucleon', 'runtime-go'), 'dir');
-  const cacheDir = join(root, 'go-build-cache');
-  let count = 0;
-  return {
-    root,
-    cacheDir,
-    functionDir(files) {
-      const dir = join(root, `fn-${count++}`);
-      for (const [name, content] of Object.entries(files)) {
-        mkdirSync(dirname(join(dir, name)), { recursive: true });
-        writeFileSync(join(dir, name), content);
-      }
-      return dir;
-    },
-    remove: () => rmSync(root, { recursive: true, force: true }),
-  };
+  return createRuntimeTestRoot({ packageName: '@nucleon/runtime-go', packageDir: PACKAGE_DIR, prefix: 'go' });
 }
 
-/** A function.yaml for a Go handler. */
+/** A function.yaml for a Go handler (`handler: null` leaves the handler out). */
 export function goFunctionYaml(options: { name?: string; handler?: string | null; eventTimeout?: string; numWorkers?: number } = {}): string {
-  return [
-    'apiVersion: nuclio.io/v1',
-    'kind: NuclioFunction',
-    'metadata:',
-    `  name: ${options.name ?? 'go-fn'}`,
-    'spec:',
-    '  runtime: golang',
-    ...(options.handler === null ? [] : [`  handler: ${options.handler ?? 'main:Handler'}`]),
-    ...(options.eventTimeout ? [`  eventTimeout: ${options.eventTimeout}`] : []),
-    ...(options.numWorkers ? ['  triggers:', '    web:', '      kind: http', `      numWorkers: ${options.numWorkers}`] : []),
-    '',
-  ].join('\n');
+  return runtimeFunctionYaml({
+    runtime: 'golang',
+    name: options.name ?? 'go-fn',
+    handler: options.handler === undefined ? 'main:Handler' : options.handler,
+    eventTimeout: options.eventTimeout,
+    numWorkers: options.numWorkers,
+  });
 }
 
 /** Starts the processor on a Go function with a private build cache and a long wait for a first compile. */

@@ -23,11 +23,16 @@ export function freePort(): Promise<number> {
 /** Writes files (relative path -> content) into a fresh temp directory. */
 export function functionDir(files: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(join(tmpdir(), 'nucleon-fn-'));
+  writeFiles(dir, files);
+  return dir;
+}
+
+/** Writes files (relative path -> content) under `dir`, creating directories as needed. */
+export function writeFiles(dir: string, files: Record<string, string | Buffer>): void {
   for (const [name, content] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), content);
   }
-  return dir;
 }
 
 export interface StartedProcessor {
