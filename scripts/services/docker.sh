@@ -24,15 +24,12 @@ LOGFILE="$CACHE/dockerd.log"
 WAIT="${NUCLEON_DOCKER_WAIT:-60}"
 SOCKET=/var/run/docker.sock
 
-log() { echo "docker.sh: $*" >&2; }
+LOG_NAME=docker.sh
+
+# log, recorded_pid, record_pid, wait_ready, stop_recorded_pid, remove_pidfile
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 engine_answers() { docker --host "unix://$SOCKET" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
-
-our_pid() {
-  [ -f "$PIDFILE" ] || return 1
-  local pid; pid="$(cat "$PIDFILE" 2>/dev/null)" || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
-}
 
 ensure_installed() {
   command -v dockerd >/dev/null 2>&1 && command -v docker >/dev/null 2>&1 && return 0
@@ -52,37 +49,25 @@ cmd_start() {
   log "starting dockerd (--bridge=none, no iptables), log $LOGFILE"
   setsid dockerd --bridge=none --iptables=false --ip6tables=false --host "unix://$SOCKET" \
     >"$LOGFILE" 2>&1 < /dev/null &
-  echo $! > "$PIDFILE"
-  local waited=0
-  until engine_answers; do
-    if ! our_pid >/dev/null; then
-      log "dockerd exited; last log lines:"; tail -n 20 "$LOGFILE" >&2; exit 1
-    fi
-    if [ "$waited" -ge "$((WAIT * 5))" ]; then
-      log "dockerd did not answer within ${WAIT}s; last log lines:"; tail -n 20 "$LOGFILE" >&2; exit 1
-    fi
-    sleep 0.2
-    waited=$((waited + 1))
-  done
+  record_pid $!
+  local rc=0
+  wait_ready "$WAIT" 0.2 "$(cat "$PIDFILE")" engine_answers || rc=$?
+  case $rc in
+    1) log "dockerd exited; last log lines:"; tail -n 20 "$LOGFILE" >&2; exit 1 ;;
+    2) log "dockerd did not answer within ${WAIT}s; last log lines:"; tail -n 20 "$LOGFILE" >&2; exit 1 ;;
+  esac
   log "engine ready ($(docker version --format '{{.Server.Version}}'), pid $(cat "$PIDFILE"))"
 }
 
 cmd_stop() {
   local pid
-  if ! pid="$(our_pid)"; then
+  if ! pid="$(recorded_pid)"; then
     log "not running (or not started by this script)"
-    rm -f "$PIDFILE"
+    remove_pidfile
     return 0
   fi
   log "stopping dockerd pid $pid"
-  kill -TERM "$pid"
-  for _ in $(seq 1 150); do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$PIDFILE"; log "stopped"; return 0; }
-    sleep 0.2
-  done
-  log "dockerd did not stop in 30s; sending SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$PIDFILE"
+  if stop_recorded_pid "$pid" 30 "dockerd did not stop in 30s; sending SIGKILL"; then log "stopped"; fi
 }
 
 cmd_status() {

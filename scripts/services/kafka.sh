@@ -37,16 +37,10 @@ LOG4J="$DATA/log4j2.yaml"
 WAIT="${NUCLEON_KAFKA_WAIT:-60}"
 JAVA="${JAVA:-java}"
 BOOTSTRAP="127.0.0.1:$PORT"
+LOG_NAME=kafka.sh
 
-log() { echo "kafka.sh: $*" >&2; }
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-pid_alive() {
-  [ -f "$PIDFILE" ] || return 1
-  local pid; pid="$(cat "$PIDFILE" 2>/dev/null)" || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
-}
+# log, port_open, pid_alive, record_pid, wait_ready, stop_recorded_pid, remove_pidfile
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_java() {
   local v
@@ -191,35 +185,32 @@ cmd_start() {
     setsid "$JAVA" ${NUCLEON_KAFKA_HEAP:--Xms256m -Xmx512m} -XX:+UseG1GC -Djava.awt.headless=true \
       -Dlog4j2.configurationFile="$LOG4J" -cp "$LIBS/*" kafka.Kafka "$CONF" \
       >"$LOGFILE" 2>&1 </dev/null &
-    echo $! >"$PIDFILE"
+    record_pid $!
   fi
-  local deadline=$((SECONDS + WAIT))
-  until port_open "$PORT"; do
-    if ! pid_alive; then log "broker exited during startup; last log lines:"; tail -30 "$LOGFILE" >&2; exit 1; fi
-    [ $SECONDS -lt $deadline ] || { log "port $PORT not open after ${WAIT}s; see $LOGFILE"; exit 1; }
-    sleep 0.3
-  done
-  until broker_answers; do
-    pid_alive || { log "broker exited; see $LOGFILE"; tail -30 "$LOGFILE" >&2; exit 1; }
-    [ $SECONDS -lt $deadline ] || { log "broker not answering after ${WAIT}s; see $LOGFILE"; exit 1; }
-    sleep 1
-  done
+  local deadline=$((SECONDS + WAIT)) pid rc=0
+  pid="$(cat "$PIDFILE")"
+  wait_ready "$WAIT" 0.3 "$pid" port_open "$PORT" || rc=$?
+  case $rc in
+    1) log "broker exited during startup; last log lines:"; tail -30 "$LOGFILE" >&2; exit 1 ;;
+    2) log "port $PORT not open after ${WAIT}s; see $LOGFILE"; exit 1 ;;
+  esac
+  wait_ready "$((deadline - SECONDS))" 1 "$pid" broker_answers || rc=$?
+  case $rc in
+    1) log "broker exited; see $LOGFILE"; tail -30 "$LOGFILE" >&2; exit 1 ;;
+    2) log "broker not answering after ${WAIT}s; see $LOGFILE"; exit 1 ;;
+  esac
   log "broker ready on $BOOTSTRAP (pid $(cat "$PIDFILE"), $((SECONDS - t0))s)"
 }
 
 cmd_stop() {
   if ! pid_alive; then
-    rm -f "$PIDFILE"
+    remove_pidfile
     if port_open "$PORT"; then log "port $PORT is open but not owned by this script's pid file; leaving it"; fi
     log "not running"; return 0
   fi
   local pid; pid="$(cat "$PIDFILE")"
   log "stopping broker pid $pid"
-  kill -TERM "$pid" 2>/dev/null || true
-  local i
-  for i in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  if kill -0 "$pid" 2>/dev/null; then log "still alive after 30s; SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; sleep 0.5; fi
-  rm -f "$PIDFILE"
+  stop_recorded_pid "$pid" 30 "still alive after 30s; SIGKILL" || true
   log "stopped"
 }
 

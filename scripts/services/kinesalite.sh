@@ -31,16 +31,12 @@ STATE="${NUCLEON_CACHE:-$HOME/.cache/nucleon}/kinesalite-$PORT"
 PIDFILE="$STATE/kinesalite.pid"
 LOGFILE="$STATE/kinesalite.log"
 
-log() { echo "kinesalite.sh: $*" >&2; }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-our_pid() {
-  [ -f "$PIDFILE" ] || return 1
-  local pid; pid="$(cat "$PIDFILE")"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-  # The pid must still be a kinesalite (not a recycled pid).
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q kinesalite || return 1
-  echo "$pid"
-}
+LOG_NAME=kinesalite.sh
+
+# log, port_open, recorded_pid, record_pid, wait_ready, stop_recorded_pid, remove_pidfile
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# The pid must still be a kinesalite (not a recycled pid).
+our_pid() { recorded_pid cmdline kinesalite; }
 
 cmd_status() {
   local pid
@@ -62,23 +58,20 @@ cmd_start() {
     server.listen(Number(process.argv[2]), "127.0.0.1", () => console.log("kinesalite listening on 127.0.0.1:" + process.argv[2]));
   ' "$(readlink -f "$ROOT/packages/trigger-kinesis/node_modules/kinesalite")" "$PORT" \
     </dev/null >>"$LOGFILE" 2>&1 &
-  echo $! >"$PIDFILE"
-  local deadline=$((SECONDS + WAIT))
-  until port_open "$PORT"; do
-    if ! kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then log "kinesalite exited; log:"; tail -20 "$LOGFILE" >&2; rm -f "$PIDFILE"; exit 1; fi
-    [ $SECONDS -lt $deadline ] || { log "not listening after ${WAIT}s; log:"; tail -20 "$LOGFILE" >&2; exit 1; }
-    sleep 0.1
-  done
+  record_pid $!
+  local rc=0
+  wait_ready "$WAIT" 0.1 "$(cat "$PIDFILE")" port_open "$PORT" || rc=$?
+  case $rc in
+    1) log "kinesalite exited; log:"; tail -20 "$LOGFILE" >&2; remove_pidfile; exit 1 ;;
+    2) log "not listening after ${WAIT}s; log:"; tail -20 "$LOGFILE" >&2; exit 1 ;;
+  esac
   log "running (pid $(cat "$PIDFILE"))"
 }
 
 cmd_stop() {
   local pid
-  if ! pid="$(our_pid)"; then rm -f "$PIDFILE"; log "not running (nothing started by this script)"; return 0; fi
-  kill "$pid"
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-  rm -f "$PIDFILE"
+  if ! pid="$(our_pid)"; then remove_pidfile; log "not running (nothing started by this script)"; return 0; fi
+  stop_recorded_pid "$pid" 5 || true
   log "stopped (pid $pid)"
 }
 

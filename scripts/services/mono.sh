@@ -10,7 +10,9 @@
 # Installing needs root.
 set -euo pipefail
 
-log() { echo "mono.sh: $*" >&2; }
+LOG_NAME=mono.sh
+# log
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 present() { command -v mcs >/dev/null 2>&1 && command -v mono >/dev/null 2>&1; }
 

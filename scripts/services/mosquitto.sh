@@ -29,13 +29,12 @@ CONF="$DIR/mosquitto.conf"
 PIDFILE="$DIR/mosquitto.pid"
 LOGFILE="$DIR/mosquitto.log"
 
-log() { echo "mosquitto.sh: $*" >&2; }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-our_pid() {
-  [ -f "$PIDFILE" ] || return 1
-  local pid; pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -q mosquitto "/proc/$pid/comm" 2>/dev/null && echo "$pid"
-}
+LOG_NAME=mosquitto.sh
+
+# log, port_open, recorded_pid, wait_ready, stop_recorded_pid, remove_pidfile
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# mosquitto writes $PIDFILE itself (pid_file in the config); it must still be a mosquitto.
+our_pid() { recorded_pid comm mosquitto; }
 
 ensure_installed() {
   command -v mosquitto >/dev/null 2>&1 && return 0
@@ -79,20 +78,19 @@ cmd_status() {
   echo "mosquitto: not running"; return 3
 }
 
+ready() { port_open "$PORT" && our_pid >/dev/null; }
+
 cmd_start() {
   local pid
   if pid="$(our_pid)"; then log "already running (pid $pid on 127.0.0.1:$PORT)"; return 0; fi
   if port_open "$PORT"; then log "127.0.0.1:$PORT already accepts connections (another broker); reusing it"; return 0; fi
   ensure_installed
   write_config
-  rm -f "$PIDFILE"
+  remove_pidfile
   log "starting on 127.0.0.1:$PORT (data and log in $DIR)"
   mosquitto -c "$CONF" -d
-  local deadline=$((SECONDS + WAIT))
-  until port_open "$PORT" && our_pid >/dev/null; do
-    [ $SECONDS -lt $deadline ] || { log "not started after ${WAIT}s; see $LOGFILE"; tail -20 "$LOGFILE" >&2 || true; exit 1; }
-    sleep 0.1
-  done
+  wait_ready "$WAIT" 0.1 "" ready \
+    || { log "not started after ${WAIT}s; see $LOGFILE"; tail -20 "$LOGFILE" >&2 || true; exit 1; }
   log "ready: mqtt://127.0.0.1:$PORT (pid $(our_pid))"
 }
 
@@ -100,13 +98,7 @@ cmd_stop() {
   local pid
   if ! pid="$(our_pid)"; then log "not running (nothing started by this script on port $PORT)"; return 0; fi
   log "stopping pid $pid"
-  kill -TERM "$pid"
-  local deadline=$((SECONDS + 15))
-  while kill -0 "$pid" 2>/dev/null; do
-    [ $SECONDS -lt $deadline ] || { log "pid $pid still alive after 15s; sending SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; break; }
-    sleep 0.1
-  done
-  rm -f "$PIDFILE"
+  stop_recorded_pid "$pid" 15 "pid $pid still alive after 15s; sending SIGKILL" || true
   log "stopped"
 }
 

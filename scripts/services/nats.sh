@@ -30,17 +30,13 @@ PIDFILE="$DATA/nats.pid"
 LOGFILE="$DATA/nats.log"
 WAIT="${NUCLEON_NATS_WAIT:-20}"
 
-log() { echo "nats.sh: $*" >&2; }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+LOG_NAME=nats.sh
 
-our_pid() {
-  [ -f "$PIDFILE" ] || return 1
-  local pid; pid="$(cat "$PIDFILE" 2>/dev/null)" || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-  # Guard against a recycled pid: it must still be a nats-server.
-  [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = nats-server ] || return 1
-  echo "$pid"
-}
+# log, port_open, recorded_pid, record_pid, wait_ready, stop_recorded_pid, remove_pidfile
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# Guard against a recycled pid: it must still be a nats-server.
+our_pid() { recorded_pid comm '^nats-server$'; }
 
 ensure_installed() {
   command -v nats-server >/dev/null 2>&1 && return 0
@@ -84,13 +80,13 @@ cmd_start() {
   log "starting nats-server on 127.0.0.1:$PORT (JetStream store $DATA/jetstream, log $LOGFILE)"
   setsid nats-server "${args[@]}" </dev/null >>"$LOGFILE" 2>&1 9>&- &
   local child=$!
-  echo "$child" >"$PIDFILE"
-  local deadline=$((SECONDS + WAIT))
-  until port_open "$PORT"; do
-    if ! kill -0 "$child" 2>/dev/null; then log "nats-server exited; see $LOGFILE"; tail -20 "$LOGFILE" >&2; rm -f "$PIDFILE"; exit 1; fi
-    [ $SECONDS -lt $deadline ] || { log "not accepting connections after ${WAIT}s; see $LOGFILE"; tail -20 "$LOGFILE" >&2; exit 1; }
-    sleep 0.1
-  done
+  record_pid "$child"
+  local rc=0
+  wait_ready "$WAIT" 0.1 "$child" port_open "$PORT" || rc=$?
+  case $rc in
+    1) log "nats-server exited; see $LOGFILE"; tail -20 "$LOGFILE" >&2; remove_pidfile; exit 1 ;;
+    2) log "not accepting connections after ${WAIT}s; see $LOGFILE"; tail -20 "$LOGFILE" >&2; exit 1 ;;
+  esac
   # JetStream recovers its streams before it answers; the port opens after that.
   log "ready: nats://127.0.0.1:$PORT (pid $child)"
 }
@@ -98,15 +94,9 @@ cmd_start() {
 cmd_stop() {
   local pid
   lock
-  if ! pid="$(our_pid)"; then log "not running (nothing started by this script)"; rm -f "$PIDFILE"; return 0; fi
+  if ! pid="$(our_pid)"; then log "not running (nothing started by this script)"; remove_pidfile; return 0; fi
   log "stopping nats-server (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + 15))
-  while kill -0 "$pid" 2>/dev/null; do
-    if [ $SECONDS -ge $deadline ]; then log "still running after 15s; SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; break; fi
-    sleep 0.1
-  done
-  rm -f "$PIDFILE"
+  stop_recorded_pid "$pid" 15 "still running after 15s; SIGKILL" || true
   log "stopped"
 }
 

@@ -36,13 +36,10 @@ LOGFILE="$DATA/pubsub-fake.log"
 WAIT="${NUCLEON_PUBSUB_WAIT:-30}"
 GO="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
 
-log() { echo "pubsub.sh: $*" >&2; }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-pid_alive() {
-  [ -f "$PIDFILE" ] || return 1
-  local pid; pid="$(cat "$PIDFILE" 2>/dev/null)" || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
-}
+LOG_NAME=pubsub.sh
+
+# log, port_open, pid_alive, record_pid, wait_ready, stop_recorded_pid, remove_pidfile
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Builds the fake once per source version; prints the binary's path.
 ensure_binary() {
@@ -76,24 +73,21 @@ cmd_start() {
   mkdir -p "$DATA"
   log "starting pstest on 127.0.0.1:$PORT (log $LOGFILE)"
   NUCLEON_PUBSUB_PORT="$PORT" setsid "$bin" >"$LOGFILE" 2>&1 </dev/null &
-  echo $! >"$PIDFILE"
-  local deadline=$((SECONDS + WAIT))
-  until port_open "$PORT"; do
-    if ! pid_alive; then log "the fake exited; its log:"; tail -20 "$LOGFILE" >&2; rm -f "$PIDFILE"; exit 1; fi
-    [ $SECONDS -lt $deadline ] || { log "port $PORT not open after ${WAIT}s"; exit 1; }
-    sleep 0.1
-  done
+  record_pid $!
+  local rc=0
+  wait_ready "$WAIT" 0.1 "$(cat "$PIDFILE")" port_open "$PORT" || rc=$?
+  case $rc in
+    1) log "the fake exited; its log:"; tail -20 "$LOGFILE" >&2; remove_pidfile; exit 1 ;;
+    2) log "port $PORT not open after ${WAIT}s"; exit 1 ;;
+  esac
   log "ready: PUBSUB_EMULATOR_HOST=127.0.0.1:$PORT"
 }
 
 cmd_stop() {
-  if ! pid_alive; then rm -f "$PIDFILE"; log "not running (nothing started by this script)"; return 0; fi
+  if ! pid_alive; then remove_pidfile; log "not running (nothing started by this script)"; return 0; fi
   local pid; pid="$(cat "$PIDFILE")"
   log "stopping pid $pid"
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
-  rm -f "$PIDFILE"
+  stop_recorded_pid "$pid" 5 || true
   log "stopped"
 }
 

@@ -32,8 +32,9 @@ export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127
 # The CLI tools start a short-lived hidden Erlang node too; keep its listener on loopback.
 export RABBITMQ_CTL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 
-log() { echo "rabbitmq.sh: $*" >&2; }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+LOG_NAME=rabbitmq.sh
+# log, port_open, wait_ready (the node has no pid file of ours: rabbitmqctl stops it by name)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_installed() {
   command -v rabbitmq-server >/dev/null 2>&1 && [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] && return 0
@@ -52,6 +53,7 @@ ensure_installed() {
 
 ctl() { rabbitmqctl "$@"; }
 node_up() { timeout 20 rabbitmqctl -q ping >/dev/null 2>&1; }
+node_started() { timeout 30 rabbitmqctl -q await_startup --timeout 20 >/dev/null 2>&1; }
 
 cmd_status() {
   if command -v rabbitmqctl >/dev/null 2>&1 && node_up; then
@@ -71,14 +73,10 @@ cmd_start() {
   rabbitmq-server -detached
   local deadline=$((SECONDS + WAIT))
   # await_startup fails fast while the node is not yet registered with epmd: retry until deadline.
-  until timeout 30 rabbitmqctl -q await_startup --timeout 20 >/dev/null 2>&1; do
-    [ $SECONDS -lt $deadline ] || { log "not started after ${WAIT}s; see /var/log/rabbitmq/"; ls -t /var/log/rabbitmq/*.log 2>/dev/null | head -1 | xargs -r tail -20 >&2; exit 1; }
-    sleep 0.5
-  done
-  until port_open "$PORT"; do
-    [ $SECONDS -lt $deadline ] || { log "node up but port $PORT closed after ${WAIT}s"; exit 1; }
-    sleep 0.2
-  done
+  wait_ready "$WAIT" 0.5 "" node_started \
+    || { log "not started after ${WAIT}s; see /var/log/rabbitmq/"; ls -t /var/log/rabbitmq/*.log 2>/dev/null | head -1 | xargs -r tail -20 >&2; exit 1; }
+  wait_ready "$((deadline - SECONDS))" 0.2 "" port_open "$PORT" \
+    || { log "node up but port $PORT closed after ${WAIT}s"; exit 1; }
   log "ready: amqp://guest:guest@127.0.0.1:$PORT ($((SECONDS - t0))s)"
 }
 
