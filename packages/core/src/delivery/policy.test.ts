@@ -221,6 +221,19 @@ describe('DeliveryPolicy', () => {
     expect(state).toMatchObject({ submits: 1, acks: 1, sleeps: [] });
   });
 
+  it('ends a retry backoff as soon as the trigger aborts, and gives the record back unacked', async () => {
+    const policy = createDeliveryPolicy({ ...base, maxAttempts: 3, retryInitialDelayMs: 60_000, retryMaxDelayMs: 60_000 });
+    const { state, hooks } = fakeTrigger([handlerFailed()]);
+    delete hooks.sleep; // the policy's own wait
+    const abort = new AbortController();
+    hooks.signal = abort.signal;
+    setTimeout(() => abort.abort(), 20);
+    const started = Date.now();
+    expect(await policy.deliver(createTestEvent(), hooks)).toMatchObject({ status: 'not-acked', attempts: 1, acked: false });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(state.acks).toBe(0);
+  });
+
   it('ignores a handler ack in disable mode, so a later failure is still retried and not acked early', async () => {
     const policy = createDeliveryPolicy({ ...base, maxAttempts: 2, onExhausted: 'stop' });
     const { state, hooks } = fakeTrigger([async ({ ack }) => {

@@ -1,6 +1,7 @@
 import { ErrorCodes, isNucleonError } from '../errors.js';
 import type { Event } from '../event.js';
 import type { Logger } from '../logger.js';
+import { sleep as defaultSleep } from '../platform-support.js';
 import type { Response } from '../response.js';
 import type { DeliveryOptions } from './attributes.js';
 import { createDeadLetter, type DeadLetter } from './dead-letter.js';
@@ -77,8 +78,6 @@ export interface DeliveryPolicyOptions extends DeliveryOptions {
   maxBusyRetries?: number;
 }
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * The one delivery contract of stream triggers: ack after success, bounded retries with
  * capped exponential backoff, dead letter then ack, Nuclio's explicit ack modes, at most one
@@ -117,7 +116,8 @@ export class DeliveryPolicy {
 
   private async run(event: Event, hooks: DeliveryHooks, failedFirst: { error: unknown } | undefined): Promise<DeliveryOutcome> {
     const { maxAttempts, explicitAckMode, onExhausted, deadLetter: target } = this.options;
-    const sleep = hooks.sleep ?? this.options.sleep ?? defaultSleep;
+    // The default wait ends as soon as the trigger aborts, so a stop never waits out a backoff.
+    const sleep = hooks.sleep ?? this.options.sleep ?? ((ms: number) => defaultSleep(ms, hooks.signal));
     const now = this.options.now ?? (() => new Date());
     const maxBusy = this.options.maxBusyRetries ?? 100;
 
