@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import type { FunctionConfig } from './config/types.js';
 
 // Small helpers every platform needs, shared so the local and Docker platforms agree.
 
@@ -43,4 +44,10 @@ export async function probeReady(adminPort: number, timeoutMs = 1000): Promise<b
   } catch {
     return false;
   }
+}
+
+/** Whether a function serves HTTP: it has an enabled `http` trigger, or no triggers (the processor then adds one). */
+export function hasHttpTrigger(config: FunctionConfig): boolean {
+  const triggers = Object.values(config.spec.triggers);
+  return triggers.length === 0 || triggers.some((t) => t.kind === 'http' && !t.disable);
 }

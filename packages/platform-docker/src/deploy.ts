@@ -1,5 +1,5 @@
 import type { ContainerInspectInfo } from 'dockerode';
-import { createError, type DeployRequest, ErrorCodes, findFreePort, type FunctionConfig } from '@nucleon/core';
+import { createError, type DeployRequest, ErrorCodes, findFreePort, hasHttpTrigger } from '@nucleon/core';
 import { candidateName, containerName, retiringName } from './container-names.js';
 import { tailLogLines } from './container-logs.js';
 import { containerSpec } from './container-spec.js';
@@ -73,12 +73,6 @@ export async function deployFunction(docker: DockerClient, settings: ResolvedSet
   }
   await switchOver(docker, settings, name, id);
   return container.inspect();
-}
-
-/** A function with no triggers gets the processor's default HTTP trigger. */
-export function hasHttpTrigger(config: FunctionConfig): boolean {
-  const triggers = Object.values(config.spec.triggers);
-  return triggers.length === 0 || triggers.some((t) => t.kind === 'http' && !t.disable);
 }
 
 async function createCandidate(docker: DockerClient, spec: Parameters<DockerClient['createContainer']>[0], name: string, image: string): Promise<{ id: string }> {

@@ -1,6 +1,6 @@
 import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createError, type DeployRequest, ErrorCodes, findFreePort, type FunctionConfig } from '@nucleon/core';
+import { createError, type DeployRequest, ErrorCodes, findFreePort, hasHttpTrigger } from '@nucleon/core';
 import { isOurProcessor } from './liveness.js';
 import { tailLines } from './log-file.js';
 import { withNameLock } from './name-lock.js';
@@ -66,12 +66,6 @@ export async function deployFunction(store: StateStore, settings: ResolvedSettin
     if (replacing && previous) await stopProcessor(previous.pid, previous.processorEntry);
     return record;
   });
-}
-
-/** A function with no triggers gets the processor's default HTTP trigger. */
-export function hasHttpTrigger(config: FunctionConfig): boolean {
-  const triggers = Object.values(config.spec.triggers);
-  return triggers.length === 0 || triggers.some((t) => t.kind === 'http' && !t.disable);
 }
 
 function pendingFile(store: StateStore, name: string): string {
