@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { functionDir, functionYaml, startExpectingFailure, startProcessor } from '../src/testing/index.js';
 
 /** Starts a processor on exactly these files, expected to fail at start. */
-const failedStart = (files: Record<string, string>): ReturnType<typeof startExpectingFailure> => startExpectingFailure(files, { limitMs: 15_000 });
+const failedStart = (files: Record<string, string>): ReturnType<typeof startExpectingFailure> => startExpectingFailure(files);
 
 describe('bad configuration and bad code fail at start with a clear, coded message', () => {
   it('malformed YAML names the file and line', async () => {

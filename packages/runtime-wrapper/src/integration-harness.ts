@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Response, validateFunctionConfig, type Context, type Event, type RuntimeWorker } from '@nucleon/core';
+import { afterAll, afterEach, expect } from 'vitest';
+import { Response, validateFunctionConfig, type Context, type NucleonError, type Event, type RuntimeWorker } from '@nucleon/core';
 import { createTestEvent, InMemoryLogger } from '@nucleon/core/testing';
 import { createWrapperRuntime, type WrapperRuntime } from './wrapper-runtime.js';
 import type { WrapperRuntimeSpec } from './wrapper-spec.js';
@@ -19,6 +20,24 @@ export function privateTmpdir(): { dir: string; leftovers(): string[]; remove():
   process.env.TMPDIR = dir;
   return { dir, leftovers: () => readdirSync(dir).filter((name) => name.startsWith('nucleon-wrapper-')), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * For a test file of echo runtimes: a private tmpdir, and after each test every runtime
+ * stopped with no wrapper alive and no socket directory left behind.
+ */
+export function checkNothingLeftBehind(): void {
+  const tmp = privateTmpdir();
+  afterEach(async () => {
+    const pids = await stopAll();
+    expect(pids.filter(isAlive)).toEqual([]);
+    expect(tmp.leftovers()).toEqual([]);
+  });
+  afterAll(() => tmp.remove());
+}
+
+/** The error `promise` rejects with; a promise that resolves fails the test. */
+export const failure = (promise: Promise<unknown>): Promise<NucleonError> =>
+  promise.then(() => { throw new Error('expected a rejection'); }, (err: NucleonError) => err);
 
 export interface Harness {
   runtime: WrapperRuntime;

@@ -1,19 +1,11 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { ErrorCodes, type NucleonError } from '@nucleon/core';
+import { describe, expect, it } from 'vitest';
+import { ErrorCodes } from '@nucleon/core';
 import { createTestEvent } from '@nucleon/core/testing';
-import { echoRuntime, eventually, isAlive, pidOf, privateTmpdir, run, stopAll, type Harness } from './integration-harness.js';
+import { checkNothingLeftBehind, echoRuntime, failure, eventually, isAlive, pidOf, run, type Harness } from './integration-harness.js';
 
 // Sharing one wrapper between workers, closing workers (eventTimeout) and stopping the runtime.
 
-const tmp = privateTmpdir();
-afterEach(async () => {
-  const pids = await stopAll();
-  expect(pids.filter(isAlive)).toEqual([]);
-  expect(tmp.leftovers()).toEqual([]);
-});
-afterAll(() => tmp.remove());
-
-const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a rejection'); }, (err: NucleonError) => err);
+checkNothingLeftBehind();
 type Worker = Awaited<ReturnType<Harness['worker']>>;
 const sleepOn = (h: Harness, w: Worker, ms: number) => run(h, w, '/sleep', { fields: { ms: String(ms) } }).then((r) => String(r.body));
 

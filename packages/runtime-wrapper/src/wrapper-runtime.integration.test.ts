@@ -1,20 +1,12 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { ErrorCodes, type NucleonError } from '@nucleon/core';
 import { createTestEvent } from '@nucleon/core/testing';
-import { echoRuntime, eventually, isAlive, pidOf, privateTmpdir, run, stopAll } from './integration-harness.js';
+import { checkNothingLeftBehind, echoRuntime, failure, eventually, isAlive, pidOf, run } from './integration-harness.js';
 
 // One wrapper per worker (the default), against a real wrapper process speaking the protocol.
 
-const tmp = privateTmpdir();
-afterEach(async () => {
-  const pids = await stopAll();
-  expect(pids.filter(isAlive)).toEqual([]);
-  expect(tmp.leftovers()).toEqual([]);
-});
-afterAll(() => tmp.remove());
-
-const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a rejection'); }, (err: NucleonError) => err);
+checkNothingLeftBehind();
 
 describe('starting a wrapper', () => {
   it('passes the NUCLEON_* variables, spec.env and the launch env, runs in the function dir, and relays stdout/stderr and init logs', async () => {

@@ -1,7 +1,7 @@
 import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { createError, ErrorCodes, type EventCallback, type EventSubmitter, type Logger, type Response, type Trigger, type TriggerCreateOptions, type TriggerInfo } from '@nucleon/core';
+import { createError, dispatcherOf, ErrorCodes, type Event, type EventCallback, type Logger, type Response, type Trigger, type TriggerCreateOptions, type TriggerInfo } from '@nucleon/core';
 import { BodyTooLargeError, readBody } from './body-reader.js';
 import { actualRequestHeaders, corsSettings, isPreflight, preflightResponse, type CorsSettings } from './cors.js';
 import { errorReply } from './error-responses.js';
@@ -30,7 +30,8 @@ function pushHeader(headers: Array<string | number>, name: string, value: string
  */
 export class HttpTrigger implements Trigger {
   private readonly server: Server;
-  private readonly submitter: EventSubmitter;
+  /** The pool's callback-style dispatch (or one made from submit), resolved once. */
+  private readonly dispatchEvent: (event: Event, done: EventCallback) => void;
   private readonly logger: Logger;
   private readonly info: TriggerInfo;
   private readonly maxBody: number;
@@ -45,7 +46,7 @@ export class HttpTrigger implements Trigger {
 
   constructor(options: TriggerCreateOptions) {
     const attrs = options.config.attributes;
-    this.submitter = options.submitter;
+    this.dispatchEvent = dispatcherOf(options.submitter);
     this.logger = options.logger;
     this.info = Object.freeze({ kind: options.config.kind, name: options.name });
     this.maxBody = attrs.maxRequestBodySize as number;
@@ -114,8 +115,7 @@ export class HttpTrigger implements Trigger {
       else this.send(req, res, response as Response, event);
       this.requestDone();
     };
-    if (this.submitter.dispatch) this.submitter.dispatch(event, reply);
-    else this.submitter.submit(event).then((response) => reply(undefined, response), reply);
+    this.dispatchEvent(event, reply);
   }
 
   /** Writes a handler's response; the event's id is only built if something goes wrong. */

@@ -1,24 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findFreePort } from '@nucleon/core';
 
 /** The built processor binary the tests run, exactly as users and platforms do. */
 export const PROCESSOR_MAIN = fileURLToPath(import.meta.resolve('@nucleon/processor/main'));
 
 /** A free loopback port (bind port 0, read it, release it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export const freePort: () => Promise<number> = findFreePort;
 
 /** Writes files (relative path -> content) into a fresh temp directory. */
 export function functionDir(files: Record<string, string | Buffer>): string {
