@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freePort, functionDir, functionYaml, startProcessor, type StartedProcessor } from '@nucleon/processor/testing';
+import {
+  fileLines, freePort, functionDir, functionYaml, startProcessor, triggerYaml, type StartedProcessor,
+} from '@nucleon/processor/testing';
 
 /**
  * A broker restart while consuming, on a broker of this file's own (other ports, other data
@@ -55,11 +57,13 @@ it('reconnects after the broker restarts mid-stream and handles every record, lo
   await producer.disconnect();
   await admin.disconnect();
 
-  const trigger = ['    orders:', '      kind: kafka-cluster', '      numWorkers: 2', '      attributes:', `        brokers: [${broker}]`,
-    '        topics: [restart]', '        consumerGroup: restart', '        sessionTimeout: 6s', '        heartbeatInterval: 500ms'].join('\n');
-  const dir = functionDir({ 'function.yaml': functionYaml({ trigger: `${trigger}\n` }), 'main.js': HANDLER });
+  const trigger = triggerYaml({
+    name: 'orders', kind: 'kafka-cluster', extra: ['numWorkers: 2'],
+    attributes: [`brokers: [${broker}]`, 'topics: [restart]', 'consumerGroup: restart', 'sessionTimeout: 6s', 'heartbeatInterval: 500ms'],
+  });
+  const dir = functionDir({ 'function.yaml': functionYaml({ trigger }), 'main.js': HANDLER });
   const seen = join(dir, 'seen.txt');
-  const lines = (): string[] => (existsSync(seen) ? readFileSync(seen, 'utf8').split('\n').filter((l) => l !== '') : []);
+  const lines = (): string[] => fileLines(seen);
   processor = await startProcessor(dir, { env: { SEEN_FILE: seen }, readyTimeoutMs: 60_000 });
 
   const deadline = (ms: number): number => Date.now() + ms;

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, functionDir, functionYaml, startExpectingFailure, startProcessor, triggerYaml, until, type StartedProcessor } from '@nucleon/processor/testing';
+import { fileLines, freePort, functionDir, functionYaml, startExpectingFailure, startProcessor, triggerYaml, until, type StartedProcessor } from '@nucleon/processor/testing';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const BROKER = `127.0.0.1:${process.env.NUCLEON_KAFKA_PORT ?? '9092'}`;
@@ -65,11 +65,12 @@ async function topicWith(name: string, partitions: number, perPartition: number,
 }
 
 function fixture(topic: string, group: string, attributes: string[] = [], numWorkers = 4, kind = 'kafka-cluster'): { dir: string; seen: string } {
-  const trigger = ['    orders:', `      kind: ${kind}`, `      numWorkers: ${numWorkers}`, '      attributes:',
-    `        brokers: [${BROKER}]`, `        topics: [${topic}]`, `        consumerGroup: ${group}`,
-    '        sessionTimeout: 6s', '        heartbeatInterval: 500ms', '        rebalanceTimeout: 10s',
-    ...attributes.map((a) => `        ${a}`)].join('\n');
-  const dir = functionDir({ 'function.yaml': functionYaml({ trigger: `${trigger}\n` }), 'main.js': HANDLER });
+  const trigger = triggerYaml({
+    name: 'orders', kind, extra: [`numWorkers: ${numWorkers}`],
+    attributes: [`brokers: [${BROKER}]`, `topics: [${topic}]`, `consumerGroup: ${group}`,
+      'sessionTimeout: 6s', 'heartbeatInterval: 500ms', 'rebalanceTimeout: 10s', ...attributes],
+  });
+  const dir = functionDir({ 'function.yaml': functionYaml({ trigger }), 'main.js': HANDLER });
   return { dir, seen: join(dir, 'seen.txt') };
 }
 
@@ -80,8 +81,7 @@ async function start(dir: string, seen: string, env: Record<string, string> = {}
 }
 
 function seenLines(file: string): Seen[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((line) => {
+  return fileLines(file).map((line) => {
     const [pid, partition, offset, body, start, end] = line.split(' ');
     return { pid: pid!, partition: Number(partition), offset: Number(offset), body: body!, start: Number(start), end: Number(end) };
   });

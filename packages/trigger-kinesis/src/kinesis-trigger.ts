@@ -172,11 +172,12 @@ export class KinesisTrigger implements Trigger, ShardReaderHost {
    */
   private async sync(shards: Shard[]): Promise<void> {
     const listed = new Map(shards.map((shard) => [shard.ShardId!, shard]));
+    const ordered = [...shards].sort((a, b) => a.ShardId!.localeCompare(b.ShardId!));
     const first = this.firstSync;
     this.firstSync = false;
     for (let changed = true, passes = 0; changed && passes <= shards.length; passes += 1) {
       changed = false;
-      for (const shard of [...shards].sort((a, b) => a.ShardId!.localeCompare(b.ShardId!))) {
+      for (const shard of ordered) {
         const id = shard.ShardId!;
         if (this.readers.has(id) || this.finished.has(id)) continue;
         const parents = [shard.ParentShardId, shard.AdjacentParentShardId].filter((p): p is string => !!p && listed.has(p));

@@ -9,7 +9,9 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functionDir, functionYaml, startProcessor, until, type StartedProcessor } from '@nucleon/processor/testing';
+import {
+  fileLines, functionDir, functionYaml, startProcessor, triggerYaml, until, type StartedProcessor,
+} from '@nucleon/processor/testing';
 import { decodeKinesisDeadLetter } from './dead-letter.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -74,12 +76,13 @@ async function put(stream: string, keys: string[], from: number, to: number, poi
 
 function fixture(stream: string, attributes: string[] = [], numWorkers = 4): { dir: string; seen: string; checkpoints: string } {
   const checkpoints = mkdtempSync(join(tmpdir(), 'nucleon-kcp-'));
-  const trigger = ['    stream:', '      kind: kinesis', `      numWorkers: ${numWorkers}`, '      attributes:',
-    `        streamName: ${stream}`, `        endpoint: ${ENDPOINT}`, '        regionName: us-east-1',
-    '        accessKeyID: test', '        secretAccessKey: test',
-    ...[...(attributes.some((a) => a.startsWith('iteratorType:')) ? [] : ['iteratorType: TRIM_HORIZON']),
-      'pollingPeriod: 100ms', `checkpointDir: ${checkpoints}`, ...attributes].map((a) => `        ${a}`)].join('\n');
-  const dir = functionDir({ 'function.yaml': functionYaml({ trigger: `${trigger}\n` }), 'main.js': HANDLER });
+  const trigger = triggerYaml({
+    name: 'stream', kind: 'kinesis', extra: [`numWorkers: ${numWorkers}`],
+    attributes: [`streamName: ${stream}`, `endpoint: ${ENDPOINT}`, 'regionName: us-east-1', 'accessKeyID: test', 'secretAccessKey: test',
+      ...(attributes.some((a) => a.startsWith('iteratorType:')) ? [] : ['iteratorType: TRIM_HORIZON']),
+      'pollingPeriod: 100ms', `checkpointDir: ${checkpoints}`, ...attributes],
+  });
+  const dir = functionDir({ 'function.yaml': functionYaml({ trigger }), 'main.js': HANDLER });
   return { dir, seen: join(dir, 'seen.txt'), checkpoints };
 }
 
@@ -90,8 +93,7 @@ async function start(dir: string, seen: string, env: Record<string, string> = {}
 }
 
 function seenLines(file: string): Seen[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((line) => {
+  return fileLines(file).map((line) => {
     const [pid, shard, seq, body] = line.split(' ');
     return { pid: pid!, shard: shard!, seq: seq!, body: body! };
   });

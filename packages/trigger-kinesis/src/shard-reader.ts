@@ -2,11 +2,12 @@ import {
   GetRecordsCommand, GetShardIteratorCommand, type _Record as KinesisRecord, type GetRecordsCommandOutput,
   type KinesisClient, type ShardIteratorType,
 } from '@aws-sdk/client-kinesis';
-import type {
-  DeadLetter, DeliveryHooks, DeliveryOutcome, DeliveryPolicy, Event, EventCallback, EventSubmitter, Logger, TriggerInfo,
+import {
+  AttemptRunner, sleep,
+  type DeadLetter, type DeliveryHooks, type DeliveryOutcome, type DeliveryPolicy, type Event, type EventCallback,
+  type EventSubmitter, type Logger, type TriggerInfo,
 } from '@nucleon/core';
 import type { FileCheckpointStore } from './checkpoint-store.js';
-import { AttemptRunner } from '@nucleon/core';
 import { errorText, isRetryable } from './kinesis-client.js';
 import { KinesisEvent } from './records.js';
 
@@ -231,16 +232,6 @@ export class ShardReader {
 
   /** Waits `ms`, or less when the trigger stops. */
   private sleep(ms: number): Promise<void> {
-    const signal = this.host.stopSignal;
-    if (signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-    });
+    return sleep(ms, this.host.stopSignal);
   }
 }

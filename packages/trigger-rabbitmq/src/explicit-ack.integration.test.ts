@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileLines, functionDir, functionYaml, startProcessor, until, type StartedProcessor } from '@nucleon/processor/testing';
+import {
+  fileLines, functionDir, functionYaml, startProcessor, triggerYaml, until, type StartedProcessor,
+} from '@nucleon/processor/testing';
 
 // Nuclio's explicitAckMode end to end: a real broker, the real processor, and handlers that
 // ack their own records, in process (Node: event.ack()) and through the wrapper protocol
@@ -62,10 +64,12 @@ interface Fixture { dir: string; seen: string; ex: string; q: string }
 /** A function with one rabbit-mq trigger in `mode`, on a fresh exchange and queue. */
 function fixture(label: string, mode: string, runtime: 'nodejs' | 'python:3.11', attributes: string[] = []): Fixture {
   const [ex, q] = [`nucleon-ack-ex-${label}-${RUN}`, `nucleon-ack-q-${label}-${RUN}`];
-  const trigger = ['    orders:', '      kind: rabbit-mq', `      explicitAckMode: ${mode}`, '      attributes:',
-    ...[`url: ${URL_}`, `exchangeName: ${ex}`, `queueName: ${q}`, 'topics: [k]', ...attributes].map((a) => `        ${a}`)].join('\n');
+  const trigger = triggerYaml({
+    name: 'orders', kind: 'rabbit-mq', extra: [`explicitAckMode: ${mode}`],
+    attributes: [`url: ${URL_}`, `exchangeName: ${ex}`, `queueName: ${q}`, 'topics: [k]', ...attributes],
+  });
   const code: Record<string, string> = runtime === 'nodejs' ? { 'main.js': NODE_HANDLER } : { 'main.py': PYTHON_HANDLER };
-  const dir = functionDir({ 'function.yaml': functionYaml({ runtime, trigger: `${trigger}\n` }), ...code });
+  const dir = functionDir({ 'function.yaml': functionYaml({ runtime, trigger }), ...code });
   const f = { dir, seen: join(dir, 'seen.txt'), ex, q };
   made.push(f);
   return f;
@@ -76,9 +80,6 @@ async function start(f: Fixture): Promise<StartedProcessor> {
   running.push(p);
   return p;
 }
-
-
-
 
 async function publish(exchange: string, bodies: string[]): Promise<void> {
   const confirm = await model.createConfirmChannel();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Message } from 'amqplib';
 import {
-  createDeliveryPolicy, createError, encodeDeadLetter, ErrorCodes, readDeliveryAttributes,
+  createDeliveryPolicy, createError, dispatcherOf, encodeDeadLetter, ErrorCodes, readDeliveryAttributes,
   type DeadLetter, type DeliveryHooks, type DeliveryPolicy, type Event, type EventCallback, type EventHeaders,
   type EventSubmitter, type Logger,
   type Trigger, type TriggerCreateOptions, type TriggerInfo,
@@ -14,6 +14,9 @@ const RECONNECT_INITIAL_MS = 200;
 
 /** Bound on connecting and the AMQP handshake: a port that accepts TCP but never speaks AMQP fails in time. */
 const CONNECT_TIMEOUT_MS = 3_000;
+
+/** Shared by every event: a message has no path fields (frozen, so no per-message object). */
+const NO_FIELDS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** One live connection with its consuming channel and the confirm channel dead letters go through. */
 interface Session {
@@ -77,9 +80,7 @@ export class RabbitMqTrigger implements Trigger {
     });
     this.submitter = options.submitter;
     this.hotPath = this.policy.options.explicitAckMode === 'disable';
-    this.dispatch = options.submitter.dispatch
-      ? options.submitter.dispatch.bind(options.submitter)
-      : (event, done) => { options.submitter.submit(event).then((r) => done(undefined, r), (e: unknown) => done(e as Error)); };
+    this.dispatch = dispatcherOf(options.submitter);
     this.logger = options.logger;
     this.info = Object.freeze({ kind: options.config.kind, name: options.name });
   }
@@ -214,7 +215,7 @@ export class RabbitMqTrigger implements Trigger {
       body: msg.content,
       contentType: typeof props.contentType === 'string' ? props.contentType : '',
       headers: toEventHeaders(props.headers as Record<string, unknown> | undefined),
-      fields: {},
+      fields: NO_FIELDS,
       method: 'POST',
       path: '/',
       url: '/',

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileLines, functionDir, functionYaml, startProcessor, until, type StartedProcessor } from '@nucleon/processor/testing';
+import {
+  fileLines, functionDir, functionYaml, startProcessor, triggerYaml, until, type StartedProcessor,
+} from '@nucleon/processor/testing';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const URL_ = 'amqp://guest:guest@127.0.0.1:5672';
@@ -36,9 +38,8 @@ afterAll(async () => {
 });
 
 function fixture(name: string, attributes: string[], numWorkers = 1): { dir: string; seen: string } {
-  const trigger = [`    ${name}:`, '      kind: rabbit-mq', `      numWorkers: ${numWorkers}`, '      attributes:',
-    ...attributes.map((a) => `        ${a}`)].join('\n');
-  const dir = functionDir({ 'function.yaml': functionYaml({ trigger: `${trigger}\n` }), 'main.js': HANDLER });
+  const trigger = triggerYaml({ name, kind: 'rabbit-mq', extra: [`numWorkers: ${numWorkers}`], attributes });
+  const dir = functionDir({ 'function.yaml': functionYaml({ trigger }), 'main.js': HANDLER });
   return { dir, seen: join(dir, 'seen.txt') };
 }
 
@@ -47,9 +48,6 @@ async function start(dir: string, seen: string, env: Record<string, string> = {}
   running.push(p);
   return p;
 }
-
-
-
 
 async function publish(exchange: string, key: string, bodies: string[]): Promise<void> {
   const confirm = await model.createConfirmChannel();
