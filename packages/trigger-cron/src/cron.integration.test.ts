@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fileLines, functionDir, functionYaml, startProcessor, until, type StartedProcessor } from '@nucleon/processor/testing';
+import { fileLines, functionDir, functionYaml, startProcessor, triggerYaml, until, type StartedProcessor } from '@nucleon/processor/testing';
 
 /** Appends one JSON line per run: when it was scheduled, when it started and ended, and what it got. */
 const HANDLER = `const fs = require('node:fs');
@@ -30,7 +30,7 @@ function runs(file: string): Run[] {
 }
 
 async function start(attributes: string[], env: Record<string, string> = {}): Promise<{ p: StartedProcessor; seen: string }> {
-  const trigger = ['    tick:', '      kind: cron', '      attributes:', ...attributes.map((a) => `        ${a}`), ''].join('\n');
+  const trigger = triggerYaml({ name: 'tick', kind: 'cron', attributes });
   const dir = functionDir({ 'function.yaml': functionYaml({ trigger }), 'main.js': HANDLER });
   const seen = join(dir, 'seen.jsonl');
   const p = await startProcessor(dir, { env: { SEEN_FILE: seen, ...env } });

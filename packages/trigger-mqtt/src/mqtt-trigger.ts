@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import {
-  createDeliveryPolicy, createError, encodeDeadLetter, ErrorCodes, readDeliveryAttributes,
+  createDeliveryPolicy, createError, dispatcherOf, encodeDeadLetter, ErrorCodes, readDeliveryAttributes,
   type DeadLetter, type DeliveryHooks, type DeliveryOutcome, type DeliveryPolicy, type Event, type EventCallback,
   type EventSubmitter, type Logger, type Trigger, type TriggerCreateOptions, type TriggerInfo,
 } from '@nucleon/core';
@@ -18,6 +18,8 @@ const RECONNECT_PERIOD_MS = 1_000;
  * sends itself later: mqtt.js then moves on to the next packet without acknowledging this one.
  */
 const DEFER_ACK = new Error('nucleon: PUBACK deferred until the handler settles');
+/** The ack of a QoS 0 message: there is nothing to acknowledge. */
+const NO_ACK = (): void => undefined;
 
 /**
  * One broker connection. Acks are only ever sent on the connection the message came in on:
@@ -82,9 +84,7 @@ export class MqttTrigger implements Trigger {
     this.info = Object.freeze({ kind: options.config.kind, name: options.name });
     this.workers = Math.max(1, options.config.numWorkers ?? 1);
     this.hotPath = this.policy.options.explicitAckMode === 'disable';
-    this.dispatch = options.submitter.dispatch
-      ? options.submitter.dispatch.bind(options.submitter)
-      : (event, done) => { options.submitter.submit(event).then((r) => done(undefined, r), (e: unknown) => done(e as Error)); };
+    this.dispatch = dispatcherOf(options.submitter);
   }
 
   async start(): Promise<void> {
@@ -221,11 +221,14 @@ export class MqttTrigger implements Trigger {
       callback(); // at most once: a QoS 0 message arriving while stopping is dropped
       return;
     }
-    this.withSlot(conn, () => {
-      this.inFlight += 1;
-      callback();
-      this.run(conn, this.toEvent(packet), () => undefined);
-    });
+    if (this.slotFree()) this.startUnreliable(conn, packet, callback);
+    else this.waiters.push({ conn, run: () => this.startUnreliable(conn, packet, callback) });
+  }
+
+  private startUnreliable(conn: Connection, packet: IPublishPacket, callback: (error?: Error) => void): void {
+    this.inFlight += 1;
+    callback();
+    this.run(conn, this.toEvent(packet), NO_ACK);
   }
 
   /**
@@ -238,7 +241,7 @@ export class MqttTrigger implements Trigger {
     const conn = this.conn;
     // Never acked: the broker delivers it again on the next connection (restart, reconnect).
     if (!conn || this.stopping || this.halted) return;
-    if (this.inFlight < this.workers && this.waiters.length === 0) this.startReliable(conn, packet, done);
+    if (this.slotFree()) this.startReliable(conn, packet, done);
     else this.waiters.push({ conn, run: () => this.startReliable(conn, packet, done) });
   }
 
@@ -258,10 +261,9 @@ export class MqttTrigger implements Trigger {
     this.run(conn, this.toEvent(packet), () => done(0));
   }
 
-  /** Runs `next` now if a worker is free, else once one is (the client reads nothing meanwhile). */
-  private withSlot(conn: Connection, next: () => void): void {
-    if (this.inFlight < this.workers && this.waiters.length === 0) next();
-    else this.waiters.push({ conn, run: next });
+  /** True when a worker is free and nothing waits for one (else a message waits, and the client reads nothing meanwhile). */
+  private slotFree(): boolean {
+    return this.inFlight < this.workers && this.waiters.length === 0;
   }
 
   /** Sends the deferred PUBACKs at the front of the queue whose messages are settled. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileLines, functionDir, functionYaml, startProcessor, until, type StartedProcessor } from '@nucleon/processor/testing';
+import { fileLines, functionDir, functionYaml, startProcessor, triggerYaml, until, type StartedProcessor } from '@nucleon/processor/testing';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const SCRIPT = join(ROOT, 'scripts/services/mosquitto.sh');
@@ -38,9 +38,8 @@ afterAll(async () => {
 });
 
 function fixture(name: string, attributes: string[], numWorkers = 1): { dir: string; seen: string } {
-  const trigger = [`    ${name}:`, '      kind: mqtt', `      url: ${URL_}`, `      numWorkers: ${numWorkers}`, '      attributes:',
-    ...attributes.map((a) => `        ${a}`)].join('\n');
-  const dir = functionDir({ 'function.yaml': functionYaml({ trigger: `${trigger}\n` }), 'main.js': HANDLER });
+  const trigger = triggerYaml({ name, kind: 'mqtt', attributes, extra: [`url: ${URL_}`, `numWorkers: ${numWorkers}`] });
+  const dir = functionDir({ 'function.yaml': functionYaml({ trigger }), 'main.js': HANDLER });
   return { dir, seen: join(dir, 'seen.txt') };
 }
 

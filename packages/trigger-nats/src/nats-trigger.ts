@@ -4,7 +4,7 @@ import {
   type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg, type Msg, type NatsConnection, type Subscription,
 } from 'nats';
 import {
-  createDeliveryPolicy, createError, encodeDeadLetter, ErrorCodes, readDeliveryAttributes,
+  createDeliveryPolicy, createError, dispatcherOf, encodeDeadLetter, ErrorCodes, readDeliveryAttributes, sleep,
   type DeadLetter, type DeliveryHooks, type DeliveryOutcome, type DeliveryPolicy, type EventCallback, type Logger,
   type Response, type Trigger, type TriggerCreateOptions, type TriggerInfo,
 } from '@nucleon/core';
@@ -48,10 +48,7 @@ export class NatsTrigger implements Trigger {
       logger: options.logger,
     });
     this.hotPath = this.policy.options.explicitAckMode === 'disable';
-    const submitter = options.submitter;
-    this.dispatch = submitter.dispatch
-      ? submitter.dispatch.bind(submitter)
-      : (event, done) => { submitter.submit(event).then((r) => done(undefined, r), (e: unknown) => done(e as Error)); };
+    this.dispatch = dispatcherOf(options.submitter);
     this.logger = options.logger;
     this.info = Object.freeze({ kind: options.config.kind, name: options.name });
   }
@@ -173,7 +170,7 @@ export class NatsTrigger implements Trigger {
       // Core NATS has nothing to acknowledge: the server forgot the message once it sent it.
       ack: () => Promise.resolve(),
       deadLetter: (letter) => this.publishCoreDeadLetter(letter),
-      sleep: (ms) => this.abortableSleep(ms),
+      sleep: (ms) => sleep(ms, this.abort.signal),
       signal: this.abort.signal,
     };
     const delivery = failure ? this.policy.deliverAfterFailure(event, hooks, failure) : this.policy.deliver(event, hooks);
@@ -306,11 +303,6 @@ export class NatsTrigger implements Trigger {
   /** Backoff that keeps a JetStream message ours (`working()` every ackWait / 2) and ends at once on stop. */
   private workingSleep(msg: JsMsg, ms: number): Promise<void> {
     const every = Math.max(500, Math.floor((this.settings.jetStream as JetStreamSettings).ackWaitMs / 2));
-    return this.abortableSleep(ms, every, () => working(msg));
-  }
-
-  /** Sleeps `ms`, calling `onTick` every `every` ms, and resolves at once when the trigger stops. */
-  private abortableSleep(ms: number, every = ms, onTick?: () => void): Promise<void> {
     const signal = this.abort.signal;
     return new Promise((resolve) => {
       if (signal.aborted || ms <= 0) {
@@ -330,7 +322,7 @@ export class NatsTrigger implements Trigger {
           finish();
           return;
         }
-        onTick?.();
+        working(msg);
         timer = setTimeout(tick, Math.min(left, every));
       };
       signal.addEventListener('abort', finish, { once: true });

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { functionDir, functionYaml } from '@nucleon/processor/testing';
+import { functionDir, functionYaml, triggerYaml } from '@nucleon/processor/testing';
 
 /** Helpers shared by the integration tests (not exported from the package). */
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -25,8 +25,7 @@ exports.handler = async (context, event) => {
 
 /** A function directory with one `nats` trigger; `attributes` are YAML lines under `attributes:`. */
 export function fixture(name: string, attributes: string[], numWorkers = 1, extra: string[] = []): { dir: string; seen: string } {
-  const trigger = [`    ${name}:`, '      kind: nats', `      numWorkers: ${numWorkers}`, ...extra.map((l) => `      ${l}`),
-    ...(attributes.length > 0 ? ['      attributes:', ...attributes.map((a) => `        ${a}`)] : [])].join('\n');
-  const dir = functionDir({ 'function.yaml': functionYaml({ trigger: `${trigger}\n` }), 'main.js': HANDLER });
+  const trigger = triggerYaml({ name, kind: 'nats', attributes, extra: [`numWorkers: ${numWorkers}`, ...extra] });
+  const dir = functionDir({ 'function.yaml': functionYaml({ trigger }), 'main.js': HANDLER });
   return { dir, seen: join(dir, 'seen.txt') };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Duration, PubSub, type ClientConfig, type Message, type Subscription, type Topic } from '@google-cloud/pubsub';
 import {
-  createDeliveryPolicy, createError, encodeDeadLetter, ErrorCodes, readDeliveryAttributes,
+  createDeliveryPolicy, createError, dispatcherOf, encodeDeadLetter, ErrorCodes, readDeliveryAttributes,
   type DeadLetter, type DeliveryHooks, type DeliveryPolicy, type Event, type EventCallback,
   type EventSubmitter, type Logger, type Trigger, type TriggerCreateOptions, type TriggerInfo,
 } from '@nucleon/core';
@@ -45,7 +45,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
  * W ms (at most 100) lifts every window to at least 1,000 records/s and keeps big windows'
  * batches big.
  */
-export function ackBatchMs(maxNumWorkers: number): number {
+function ackBatchMs(maxNumWorkers: number): number {
   return Math.min(100, Math.max(1, maxNumWorkers));
 }
 
@@ -96,9 +96,7 @@ export class PubSubTrigger implements Trigger {
     });
     this.submitter = options.submitter;
     this.hotPath = this.policy.options.explicitAckMode === 'disable';
-    this.dispatch = options.submitter.dispatch
-      ? options.submitter.dispatch.bind(options.submitter)
-      : (event, done) => { options.submitter.submit(event).then((r) => done(undefined, r), (e: unknown) => done(e as Error)); };
+    this.dispatch = dispatcherOf(options.submitter);
     this.logger = options.logger;
     this.info = Object.freeze({ kind: options.config.kind, name: options.name });
   }

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PubSub, type Message } from '@google-cloud/pubsub';
+import { triggerYaml } from '@nucleon/processor/testing';
 
 /** Helpers shared by the integration tests: the fake, a client, and function.yaml fragments. */
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -21,12 +22,11 @@ export function client(): PubSub {
 export function pubsubTrigger(name: string, options: {
   numWorkers?: number; attributes?: string[]; subscriptions: Record<string, string | number | boolean>[]; extra?: string[];
 }): string {
-  const lines = [`    ${name}:`, '      kind: pubsub', `      numWorkers: ${options.numWorkers ?? 1}`, ...(options.extra ?? []).map((l) => `      ${l}`),
-    '      attributes:', ...(options.attributes ?? []).map((a) => `        ${a}`), '        subscriptions:'];
+  const attributes = [...(options.attributes ?? []), 'subscriptions:'];
   for (const sub of options.subscriptions) {
-    Object.entries(sub).forEach(([key, value], i) => lines.push(`${i === 0 ? '          - ' : '            '}${key}: ${JSON.stringify(value)}`));
+    Object.entries(sub).forEach(([key, value], i) => attributes.push(`${i === 0 ? '  - ' : '    '}${key}: ${JSON.stringify(value)}`));
   }
-  return `${lines.join('\n')}\n`;
+  return triggerYaml({ name, kind: 'pubsub', attributes, extra: [`numWorkers: ${options.numWorkers ?? 1}`, ...(options.extra ?? [])] });
 }
 
 /** Publishes bodies with attributes; resolves with the message ids once the service has them all. */
