@@ -170,9 +170,10 @@ async function runBuild(docker: Docker, context: string, image: string, progress
   });
   const error = failure ?? log.find((l) => /returned a non-zero code|^ERROR|error/i.test(l) && !l.startsWith('Step'));
   if (failure || !id) {
+    const logTail = tail(log.join('\n'), LOG_TAIL_LINES);
     throw createError(ErrorCodes.BUILD_FAILED,
-      `building ${image} failed${step ? ` at ${step}` : ''}: ${error ?? 'the engine reported no image'}\n--- last lines of the build log ---\n${tail(log.join('\n'), LOG_TAIL_LINES)}`,
-      { details: { image, step, log: tail(log.join('\n'), LOG_TAIL_LINES) } });
+      `building ${image} failed${step ? ` at ${step}` : ''}: ${error ?? 'the engine reported no image'}\n--- last lines of the build log ---\n${logTail}`,
+      { details: { image, step, log: logTail } });
   }
   return id;
 }

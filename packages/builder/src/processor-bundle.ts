@@ -53,32 +53,43 @@ export async function bundleProcessor(options: BundleOptions): Promise<Bundle> {
   if (existsSync(join(dir, '.complete'))) return { dir, cached: true };
 
   progress(`processor: bundling ${[...packages.keys(), ...localPlugins, ...npmPlugins].join(', ')}`);
+  await installCached(dir, ['install', '--install-links', '--omit=dev', '--ignore-scripts'], 'cannot install the processor and its plugins (npm install)', async (staging) => {
+    await mkdir(join(staging, 'pkgs'), { recursive: true });
+    const versions = new Map<string, string>();
+    for (const [name, from] of packages) versions.set(name, (await readManifest(from)).version);
+    const dependencies: Record<string, string> = {};
+    for (const from of [...packages.values(), ...localPlugins]) {
+      const manifest = await readManifest(from);
+      const target = join(staging, 'pkgs', manifest.name.replace(/[@/]/g, '_'));
+      await copyPackage(from, target, manifest, versions);
+      dependencies[manifest.name] = `file:./${relative(staging, target)}`;
+    }
+    for (const spec of npmPlugins) dependencies[npmName(spec)] = npmVersion(spec);
+    await writeFile(join(staging, 'package.json'), `${JSON.stringify({ name: 'nucleon-processor-bundle', private: true, dependencies }, null, 2)}\n`);
+    progress('processor: npm install (production dependencies)');
+  });
+  return { dir, cached: false };
+}
+
+/**
+ * Makes the cache folder `dir`: `prepare` fills a staging folder, `npm <args>` runs in it, and
+ * the finished folder is published. A failed install removes the staging folder and is a
+ * BUILD_FAILED error (`failure`, then the end of npm's output).
+ */
+export async function installCached(dir: string, npmArgs: readonly string[], failure: string, prepare: (staging: string) => Promise<void>): Promise<void> {
   const staging = `${dir}.tmp-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
-  await mkdir(join(staging, 'pkgs'), { recursive: true });
-  const versions = new Map<string, string>();
-  for (const [name, from] of packages) versions.set(name, (await readManifest(from)).version);
-  const dependencies: Record<string, string> = {};
-  for (const from of [...packages.values(), ...localPlugins]) {
-    const manifest = await readManifest(from);
-    const target = join(staging, 'pkgs', manifest.name.replace(/[@/]/g, '_'));
-    await copyPackage(from, target, manifest, versions);
-    dependencies[manifest.name] = `file:./${relative(staging, target)}`;
-  }
-  for (const spec of npmPlugins) dependencies[npmName(spec)] = npmVersion(spec);
-  await writeFile(join(staging, 'package.json'), `${JSON.stringify({ name: 'nucleon-processor-bundle', private: true, dependencies }, null, 2)}\n`);
-  progress('processor: npm install (production dependencies)');
+  await mkdir(staging, { recursive: true });
+  await prepare(staging);
   try {
-    await run('npm', ['install', '--install-links', '--omit=dev', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'],
-      { cwd: staging, maxBuffer: 16 * 1024 * 1024 });
+    await run('npm', [...npmArgs, '--no-audit', '--no-fund', '--loglevel=error'], { cwd: staging, maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     const output = `${(err as { stdout?: string }).stdout ?? ''}${(err as { stderr?: string }).stderr ?? ''}`.trim();
-    throw createError(ErrorCodes.BUILD_FAILED, `cannot install the processor and its plugins (npm install):\n${tail(output, 20)}`, { cause: err });
+    throw createError(ErrorCodes.BUILD_FAILED, `${failure}:\n${tail(output, 20)}`, { cause: err });
   }
   await writeFile(join(staging, '.complete'), new Date().toISOString());
   await publishCached(staging, dir);
-  return { dir, cached: false };
 }
 
 /**
@@ -86,7 +97,7 @@ export async function bundleProcessor(options: BundleOptions): Promise<Bundle> {
  * it: the first one in wins and the other's copy is dropped, so a folder in use is never
  * replaced under a running build.
  */
-export async function publishCached(staging: string, dir: string): Promise<void> {
+async function publishCached(staging: string, dir: string): Promise<void> {
   if (existsSync(join(dir, '.complete'))) {
     await rm(staging, { recursive: true, force: true });
     return;

@@ -59,7 +59,7 @@ export class RootFs {
 }
 
 /** The absolute paths of the shared libraries (and the loader) an executable needs, from `ldd`. */
-export async function sharedLibraries(binary: string): Promise<string[]> {
+async function sharedLibraries(binary: string): Promise<string[]> {
   let stdout: string;
   try {
     ({ stdout } = await run('ldd', [binary]));

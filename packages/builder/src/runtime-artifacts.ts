@@ -2,11 +2,13 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createError, ErrorCodes, type FunctionConfig, type Logger } from '@nucleon/core';
+import { runtimePackage } from '@nucleon/processor';
 import { IMAGE_PATHS } from './paths.js';
 import type { PackageLocator } from './processor-bundle.js';
 
 /** Where a prebuilt Go handler goes, inside the function folder of the image. */
 const GO_BINARY = '.nucleon/go-handler';
+const GO_PACKAGE = '@nucleon/runtime-go';
 
 interface GoRuntimeModule {
   readMainSources(dir: string): Promise<unknown>;
@@ -22,10 +24,10 @@ interface GoRuntimeModule {
  */
 export async function prepareRuntimeArtifacts(config: FunctionConfig, functionDir: string, contextFunctionDir: string,
   locate: PackageLocator, progress: (line: string) => void): Promise<Record<string, string>> {
-  const runtime = config.spec.runtime.split(':')[0];
-  if (runtime !== 'golang' && runtime !== 'go') return {};
-  const dir = locate('@nucleon/runtime-go');
-  if (!dir) throw createError(ErrorCodes.BUILD_FAILED, 'package @nucleon/runtime-go is not installed where this CLI can find it');
+  const pkg = runtimePackage(config.spec.runtime);
+  if (pkg !== GO_PACKAGE) return {};
+  const dir = locate(pkg);
+  if (!dir) throw createError(ErrorCodes.BUILD_FAILED, `package ${pkg} is not installed where this CLI can find it`);
   const go = await import(pathToFileURL(join(dir, 'dist', 'index.js')).href) as GoRuntimeModule;
   progress('go: compiling the handler with the wrapper');
   const sources = await go.readMainSources(functionDir);

@@ -18,14 +18,18 @@ interface TemplateSpec {
   mode?: number;
 }
 
+const NODE: TemplateSpec = { runtime: 'nodejs', handler: 'main:handler', handlerFile: 'main.js', handlerSource: mainJs };
+const TYPESCRIPT: TemplateSpec = { runtime: 'typescript', handler: 'main:handler', handlerFile: 'main.ts', handlerSource: mainTs };
+const GO: TemplateSpec = { runtime: 'golang', handler: 'main:Handler', handlerFile: 'main.go', handlerSource: mainGo };
+
 const TEMPLATES: Record<(typeof INIT_RUNTIMES)[number], TemplateSpec> = {
-  node: { runtime: 'nodejs', handler: 'main:handler', handlerFile: 'main.js', handlerSource: mainJs },
-  nodejs: { runtime: 'nodejs', handler: 'main:handler', handlerFile: 'main.js', handlerSource: mainJs },
-  typescript: { runtime: 'typescript', handler: 'main:handler', handlerFile: 'main.ts', handlerSource: mainTs },
-  ts: { runtime: 'typescript', handler: 'main:handler', handlerFile: 'main.ts', handlerSource: mainTs },
+  node: NODE,
+  nodejs: NODE,
+  typescript: TYPESCRIPT,
+  ts: TYPESCRIPT,
   python: { runtime: 'python:3.11', handler: 'main:handler', handlerFile: 'main.py', handlerSource: mainPy },
-  go: { runtime: 'golang', handler: 'main:Handler', handlerFile: 'main.go', handlerSource: mainGo },
-  golang: { runtime: 'golang', handler: 'main:Handler', handlerFile: 'main.go', handlerSource: mainGo },
+  go: GO,
+  golang: GO,
   // Nuclio's .NET Core handler shape: a class and method named <class>:<method>.
   dotnetcore: { runtime: 'dotnetcore', handler: 'nuclio:Main', handlerFile: 'main.cs', handlerSource: mainCs },
   // Nuclio's shell runtime names the executable itself as the handler.

@@ -28,7 +28,7 @@ export async function waitReady(container: ContainerHandle, adminPort: number, t
 }
 
 /** The outcome when the container is no longer running (or has restarted), else undefined. */
-export function stoppedOutcome(info: ContainerInspectInfo): ReadyOutcome | undefined {
+function stoppedOutcome(info: ContainerInspectInfo): ReadyOutcome | undefined {
   const { State: state, RestartCount: restarts } = info;
   if (state.Running && !state.Restarting && !(restarts > 0)) return undefined;
   if (state.Status === 'created') return undefined;
