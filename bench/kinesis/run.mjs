@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, get, machineBusyMs, stopServer, treeCpuMs } from '../http/lib/proc.mjs';
+import { fmt, median } from '../http/lib/report.mjs';
 import { client as makeClient, kinesis } from './sdk.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -143,13 +144,6 @@ async function measure(client, row) {
     otherCpuPctOfCore: (100 * otherCpuMs) / (seconds * 1000),
   };
 }
-
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '-');
 
 async function main() {
   const client = await makeClient(ENDPOINT);

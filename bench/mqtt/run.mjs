@@ -10,7 +10,8 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, get, machineBusyMs, stopServer, treeCpuMs } from '../http/lib/proc.mjs';
+import { freePort, get, machineBusyMs, stopServer, treeCpuMs, withTimeout } from '../http/lib/proc.mjs';
+import { fmt, median } from '../http/lib/report.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -93,8 +94,6 @@ function onEvent(handle, name) {
     handle.exited.then((e) => reject(new Error(`consumer exited (${JSON.stringify(e)}) before "${name}":\n${handle.output}`)));
   });
 }
-
-const withTimeout = (p, ms, what) => Promise.race([p, sleep(ms, undefined, { ref: false }).then(() => { throw new Error(`timed out after ${ms} ms waiting for ${what}`); })]);
 
 async function handledCount(adminPort) {
   const res = await get(adminPort, '/metrics', { timeoutMs: 2000 });
@@ -185,13 +184,6 @@ async function measure(row) {
     otherCpuPctOfCore: (100 * Math.max(0, busy1 - busy0 - cpuMs)) / (seconds * 1000),
   };
 }
-
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '-');
 
 async function main() {
   log(`${MESSAGES} QoS 1 messages of ${BODY.length} bytes per run, ${ROUNDS} round(s), rows: ${rows.map((r) => r.name).join(', ')}; ${cpus().length} cpus`);

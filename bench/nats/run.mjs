@@ -9,7 +9,8 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, get, machineBusyMs, stopServer, treeCpuMs } from '../http/lib/proc.mjs';
+import { freePort, get, machineBusyMs, stopServer, treeCpuMs, withTimeout } from '../http/lib/proc.mjs';
+import { fmt, median } from '../http/lib/report.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -110,8 +111,6 @@ function onEvent(handle, name) {
     handle.exited.then((e) => reject(new Error(`consumer exited (${JSON.stringify(e)}) before "${name}":\n${handle.output}`)));
   });
 }
-
-const withTimeout = (p, ms, what) => Promise.race([p, sleep(ms, undefined, { ref: false }).then(() => { throw new Error(`timed out after ${ms} ms waiting for ${what}`); })]);
 
 async function handledCount(adminPort) {
   const res = await get(adminPort, '/metrics', { timeoutMs: 2000 });
@@ -296,13 +295,6 @@ async function measureCore(nc, row) {
     readSyscallsPerRecord: (done.io.r - first.io.r) / counted, writeSyscallsPerRecord: (done.io.w - first.io.w) / counted,
   };
 }
-
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '-');
 
 async function main() {
   const nc = await connect({ servers: URL_ });

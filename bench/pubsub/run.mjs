@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { machineBusyMs, stopServer, treeCpuMs } from '../http/lib/proc.mjs';
+import { fmt, median } from '../http/lib/report.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -125,13 +126,6 @@ async function measure(ps, topic, row, round) {
     await sub.delete().catch(() => undefined);
   }
 }
-
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '-');
 
 async function main() {
   const ps = new PubSub({ projectId: PROJECT, apiEndpoint: HOST, clientOptions: { universeDomain: 'googleapis.com' } });

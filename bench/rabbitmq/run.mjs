@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp from 'amqplib';
-import { freePort, get, machineBusyMs, stopServer, treeCpuMs } from '../http/lib/proc.mjs';
+import { freePort, get, machineBusyMs, stopServer, treeCpuMs, withTimeout } from '../http/lib/proc.mjs';
+import { fmt, median } from '../http/lib/report.mjs';
 import { summarize } from '../http/lib/profile.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -126,8 +127,6 @@ function onEvent(handle, name) {
     handle.exited.then((e) => reject(new Error(`consumer exited (${JSON.stringify(e)}) before "${name}":\n${handle.output}`)));
   });
 }
-
-const withTimeout = (p, ms, what) => Promise.race([p, sleep(ms, undefined, { ref: false }).then(() => { throw new Error(`timed out after ${ms} ms waiting for ${what}`); })]);
 
 /** Success count of the processor's events, from its /metrics. */
 async function handledCount(adminPort) {
@@ -252,13 +251,6 @@ async function measure(model, row, { profileDir } = {}) {
     windowUs: [Number(first / 1000n), Number(done / 1000n)],
   };
 }
-
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '-');
 
 async function profileRows(model) {
   const dir = join(RESULTS_DIR, `rabbitmq-profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);

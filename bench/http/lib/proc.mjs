@@ -180,3 +180,6 @@ export async function stopServer(handle, graceMs = 3000) {
   }
   return handle.exit;
 }
+
+/** `p`, or a rejection naming `what` once `ms` have passed (the timer does not hold the process open). */
+export const withTimeout = (p, ms, what) => Promise.race([p, sleep(ms, undefined, { ref: false }).then(() => { throw new Error(`timed out after ${ms} ms waiting for ${what}`); })]);

@@ -14,6 +14,9 @@ export const median = (xs) => {
   return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 };
 
+/** A number with `d` decimals and thousands separators; '-' for a missing (null, NaN) value. */
+export const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '-');
+
 const fmtInt = (n) => (n == null ? '-' : Math.round(n).toLocaleString('en-US'));
 const fmtMs = (n) => (n == null ? '-' : n < 10 ? n.toFixed(2) : n.toFixed(1));
 const fmtX = (n) => (n == null || !Number.isFinite(n) ? '-' : `${n.toFixed(2)}x`);

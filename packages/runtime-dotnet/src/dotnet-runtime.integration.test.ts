@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDotnetTestRoot, dotnetFunctionYaml, startProcessor, type DotnetTestRoot, type StartedProcessor } from './processor-harness.js';
+import { until } from '@nucleon/processor/testing';
 
 const HANDLER = `using System;
 using System.Collections.Generic;
@@ -74,16 +75,6 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function waitFor<T>(read: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -161,10 +152,11 @@ describe('runtime: dotnetcore through the real processor (Mono)', () => {
     const marker = `m-${Date.now()}`;
     const res = await fetch(`${p.url}/log`, { headers: { 'x-marker': marker } });
     expect(await res.text()).toBe('logged');
-    const line = await waitFor(() => p.logLines().find((l) => l.msg === 'handler log line' && l.marker === marker));
-    expect(line).toMatchObject({ level: 'info', function: 'dotnet-fn', trigger: 'web' });
-    expect(typeof line.eventId).toBe('string');
-    await waitFor(() => p.logLines().find((l) => l.msg === 'unstructured warning' && l.level === 'warn'));
+    const line = (): Record<string, unknown> | undefined => p.logLines().find((l) => l.msg === 'handler log line' && l.marker === marker);
+    await until('the handler log line', () => line() !== undefined, 10_000);
+    expect(line()).toMatchObject({ level: 'info', function: 'dotnet-fn', trigger: 'web' });
+    expect(typeof line()?.eventId).toBe('string');
+    await until('the unstructured warning', () => p.logLines().some((l) => l.msg === 'unstructured warning' && l.level === 'warn'), 10_000);
   });
 
   it('runs InitContext once per worker, and its UserData reaches the handler', async () => {
@@ -181,7 +173,7 @@ describe('runtime: dotnetcore through the real processor (Mono)', () => {
     const res = await fetch(`${p.url}/error`);
     expect(res.status).toBe(500);
     expect(await res.text()).not.toContain('secret failure detail');
-    await waitFor(() => (p.output().includes('secret failure detail') ? true : undefined));
+    await until('the logged failure', () => p.output().includes('secret failure detail'), 10_000);
     const next = await fetch(`${p.url}/text`);
     expect(next.status).toBe(200);
     expect(await next.text()).toBe('plain text ✓');
@@ -192,7 +184,8 @@ describe('runtime: dotnetcore through the real processor (Mono)', () => {
     const pidFile = join(dir, 'sleeping.pid');
     rmSync(pidFile, { force: true });
     const inFlight = fetch(`${p.url}/sleep?ms=2500`);
-    const pid = await waitFor(() => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined));
+    await until('the pid file', () => existsSync(pidFile), 10_000);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
     process.kill(pid, 'SIGKILL');
     expect((await inFlight).status).toBe(500);
     expect((await fetch(`${p.url}/text`)).status).toBe(200);

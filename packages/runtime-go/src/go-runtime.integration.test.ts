@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGoTestRoot, goFunctionYaml, startProcessor, type GoTestRoot, type StartedProcessor } from './processor-harness.js';
+import { until } from '@nucleon/processor/testing';
 
 const HANDLER = `package main
 
@@ -84,16 +85,6 @@ function alive(pid: number): boolean {
   }
 }
 
-async function waitFor<T>(read: () => T | undefined, timeoutMs = 5000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('runtime: golang through the real processor', () => {
   let root: GoTestRoot;
   let dir: string;
@@ -167,10 +158,11 @@ describe('runtime: golang through the real processor', () => {
     const marker = `m-${Date.now()}`;
     const res = await fetch(`${p.url}/log`, { headers: { 'x-marker': marker } });
     expect(await res.text()).toBe('logged');
-    const line = await waitFor(() => p.logLines().find((l) => l.msg === 'handler log line' && l.marker === marker));
-    expect(line).toMatchObject({ level: 'info', function: 'go-fn', trigger: 'web' });
-    expect(typeof line.eventId).toBe('string');
-    await waitFor(() => p.logLines().find((l) => l.msg === 'unstructured warning' && l.level === 'warn'));
+    const line = (): Record<string, unknown> | undefined => p.logLines().find((l) => l.msg === 'handler log line' && l.marker === marker);
+    await until('the handler log line', () => line() !== undefined, 5000);
+    expect(line()).toMatchObject({ level: 'info', function: 'go-fn', trigger: 'web' });
+    expect(typeof line()?.eventId).toBe('string');
+    await until('the unstructured warning', () => p.logLines().some((l) => l.msg === 'unstructured warning' && l.level === 'warn'), 5000);
   });
 
   it('runs InitContext once per worker, and its UserData reaches the handler', async () => {
@@ -186,7 +178,7 @@ describe('runtime: golang through the real processor', () => {
     const res = await fetch(`${p.url}/error`);
     expect(res.status).toBe(500);
     expect(await res.text()).not.toContain('secret failure detail');
-    await waitFor(() => (p.output().includes('secret failure detail') ? true : undefined));
+    await until('the logged failure', () => p.output().includes('secret failure detail'), 5000);
     expect(await (await fetch(`${p.url}/text`)).text()).toBe('plain text ✓');
   });
 
@@ -195,7 +187,7 @@ describe('runtime: golang through the real processor', () => {
     const restartsBefore = restarts();
     const res = await fetch(`${p.url}/panic`);
     expect(res.status).toBe(500);
-    await waitFor(() => (p.output().includes('assignment to entry in nil map') ? true : undefined));
+    await until('the logged panic', () => p.output().includes('assignment to entry in nil map'), 5000);
     expect((await fetch(`${p.url}/text`)).status).toBe(200);
     // The panic was recovered inside the wrapper: no wrapper died or was replaced.
     expect(restarts()).toBe(restartsBefore);
@@ -205,7 +197,8 @@ describe('runtime: golang through the real processor', () => {
     const pidFile = join(dir, 'sleeping.pid');
     rmSync(pidFile, { force: true });
     const inFlight = fetch(`${p.url}/sleep?ms=1800`);
-    const pid = await waitFor(() => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined));
+    await until('the pid file', () => existsSync(pidFile), 5000);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
     process.kill(pid, 'SIGKILL');
     const res = await inFlight;
     expect(res.status).toBe(500);
@@ -225,9 +218,9 @@ describe('runtime: golang through the real processor', () => {
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1900);
     expect(Date.now() - startedAt).toBeLessThan(4500);
     const pid = Number(readFileSync(pidFile, 'utf8'));
-    await waitFor(() => (alive(pid) ? undefined : true));
+    await until('the wrapper to exit', () => !alive(pid), 5000);
     // Both workers serve again; the replacement ran InitContext for its worker.
     for (let i = 0; i < 4; i++) expect((await fetch(`${p.url}/text`)).status).toBe(200);
-    await waitFor(() => (initRuns() > initsBefore ? true : undefined));
+    await until('InitContext in the replacement', () => initRuns() > initsBefore, 5000);
   });
 });

@@ -8,7 +8,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
-export { PROCESSOR_MAIN, freePort } from '@nucleon/processor/testing';
 export type { StartedProcessor } from '@nucleon/processor/testing';
 
 /**

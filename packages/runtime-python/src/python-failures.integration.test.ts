@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventually, functionDir, pythonYaml, startProcessor } from './test-support/processor-harness.js';
+import { functionDir, pythonYaml, startProcessor, until } from './test-support/processor-harness.js';
 
 const SLOW = `
 import os
@@ -25,7 +25,7 @@ describe('Python wrapper failures', () => {
     try {
       const before = await pid(p.url);
       const pending = fetch(`${p.url}/sleep?s=10`);
-      await eventually(() => p.logLines().find((l) => l.msg === 'sleeping'));
+      await until('the sleeping log line', () => p.logLines().some((l) => l.msg === 'sleeping'), 10_000);
       process.kill(before, 'SIGKILL');
       const res = await pending;
       expect(res.status).toBe(500);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, functionDir, pythonYaml, startProcessor, type RunningProcessor } from './test-support/processor-harness.js';
+import { functionDir, pythonYaml, startProcessor, until, type RunningProcessor } from './test-support/processor-harness.js';
 
 const ECHO = `
 import os
@@ -109,9 +109,10 @@ describe('Python runtime: processor + HTTP trigger + Python wrapper, end to end'
 
   it("puts the handler's context.logger lines into the processor's JSON log with the event id", async () => {
     await fetch(`${p.url}/log`, { headers: { 'x-marker': 'm-4711' } });
-    const line = await eventually(() => p.logLines().find((l) => l.msg === 'handler log line'));
-    expect(line).toMatchObject({ marker: 'm-4711', level: 'info', function: 'py-fn', trigger: 'web' });
-    expect(typeof line.eventId).toBe('string');
+    const line = (): Record<string, unknown> | undefined => p.logLines().find((l) => l.msg === 'handler log line');
+    await until('the handler log line', () => line() !== undefined, 10_000);
+    expect(line()).toMatchObject({ marker: 'm-4711', level: 'info', function: 'py-fn', trigger: 'web' });
+    expect(typeof line()?.eventId).toBe('string');
   });
 
   it('answers 500 when the handler raises, logs the Python error, and keeps serving', async () => {
@@ -119,9 +120,10 @@ describe('Python runtime: processor + HTTP trigger + Python wrapper, end to end'
     expect(res.status).toBe(500);
     const body = await res.text();
     expect(body).not.toContain('bad input');
-    const logged = await eventually(() => p.logLines().find((l) => JSON.stringify(l).includes('bad input from DELETE')));
-    expect(JSON.stringify(logged)).toContain('ValueError');
-    expect(JSON.stringify(logged)).toContain('main.py');
+    const logged = (): Record<string, unknown> | undefined => p.logLines().find((l) => JSON.stringify(l).includes('bad input from DELETE'));
+    await until('the logged error', () => logged() !== undefined, 10_000);
+    expect(JSON.stringify(logged())).toContain('ValueError');
+    expect(JSON.stringify(logged())).toContain('main.py');
     const next = await fetch(`${p.url}/text`);
     expect(next.status).toBe(200);
   });
@@ -145,8 +147,9 @@ describe("handlers written exactly as Nuclio's Python docs show", () => {
       const res = await fetch(p.url, { method: 'PATCH' });
       expect(res.status).toBe(200);
       expect(await res.text()).toBe('Hello, from Nuclio :]');
-      const line = await eventually(() => p.logLines().find((l) => l.msg === 'Invoked'));
-      expect(line.method).toBe('PATCH');
+      const line = (): Record<string, unknown> | undefined => p.logLines().find((l) => l.msg === 'Invoked');
+      await until('the Invoked log line', () => line() !== undefined, 10_000);
+      expect(line()?.method).toBe('PATCH');
     } finally {
       expect(await p.stop()).toBe(0);
     }
@@ -172,7 +175,7 @@ describe("handlers written exactly as Nuclio's Python docs show", () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/plain');
       expect(await res.text()).toBe('Hello, from nuclio :]');
-      await eventually(() => p.logLines().find((l) => l.msg === 'This is an unstructured log'));
+      await until('the unstructured log line', () => p.logLines().some((l) => l.msg === 'This is an unstructured log'), 10_000);
     } finally {
       expect(await p.stop()).toBe(0);
     }

@@ -2,7 +2,7 @@
 // @nucleon/processor/testing), started on free loopback ports, with Python function.yaml files.
 import { runtimeFunctionYaml } from '@nucleon/processor/testing';
 
-export { PROCESSOR_MAIN, freePort, functionDir, startProcessor } from '@nucleon/processor/testing';
+export { functionDir, startProcessor, until } from '@nucleon/processor/testing';
 export type { StartedProcessor as RunningProcessor } from '@nucleon/processor/testing';
 
 /** A function.yaml for a Python handler with one HTTP trigger; `extra` lines go under `spec:`. */
@@ -15,15 +15,4 @@ export function pythonYaml(options: { runtime?: string; handler?: string; eventT
     extra: options.extra,
     numWorkers: options.numWorkers ?? 1,
   });
-}
-
-/** Polls until `check` returns a value (not undefined) or the time is up. */
-export async function eventually<T>(check: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
