@@ -3,6 +3,7 @@ import type { Event } from './event.js';
 import type { Logger } from './logger.js';
 import type { Response } from './response.js';
 import type { FunctionConfig, TriggerConfig } from './config/types.js';
+import type { ConfigProblem } from './errors.js';
 
 export type PluginKind = 'trigger' | 'runtime' | 'platform';
 
@@ -133,6 +134,11 @@ export interface DeployRequest {
   functionDir: string;
   /** How long to wait for the function to become ready. */
   readinessTimeoutMs?: number;
+  /**
+   * Called with one short line per step of a long deploy (build commands, start, waiting for
+   * ready), so a CLI or dashboard can show progress instead of silence.
+   */
+  onProgress?: (message: string) => void;
 }
 
 export interface LogsOptions {
@@ -141,6 +147,11 @@ export interface LogsOptions {
 }
 
 export interface Platform {
+  /**
+   * Warnings for the fields of `config` this platform accepts but does not act on (for
+   * example `spec.resources: not applied by the local platform`), so nothing is ignored silently.
+   */
+  unappliedFields?(config: FunctionConfig): ConfigProblem[];
   deploy(request: DeployRequest): Promise<FunctionStatus>;
   get(name: string): Promise<FunctionStatus | undefined>;
   list(): Promise<FunctionStatus[]>;
