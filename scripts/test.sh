@@ -20,14 +20,22 @@ stop_services() {
   for service in "${SERVICES[@]}"; do bash "scripts/services/$service.sh" stop || true; done
 }
 trap stop_services EXIT
+# Every Debian package first, in one apt-get install (dpkg allows one at a time): the service
+# scripts then find theirs installed and start in parallel without racing for the lock.
+step "installing missing Debian packages"
+bash scripts/debian-packages.sh || exit 1
 step "starting services: ${SERVICES[*]}"
 pids=()
 for service in "${SERVICES[@]}"; do
   bash "scripts/services/$service.sh" start & pids+=($!)
 done
-# The .NET runtime's tests compile C# with Debian's Mono (installed when missing).
+# The .NET runtime's tests compile C# with Debian's Mono.
 bash scripts/services/mono.sh ensure & pids+=($!)
-for pid in "${pids[@]}"; do wait "$pid" || exit 1; done
+# Wait for every start, failed or not, before giving up: stopping services while one is still
+# starting would leave that one running with nobody to stop it.
+started=0
+for pid in "${pids[@]}"; do wait "$pid" || started=1; done
+[ $started -eq 0 ] || { echo "test.sh: a service failed to start (see above)" >&2; exit 1; }
 
 results="$(mktemp -d)"
 step "running unit and integration tests"

@@ -10,7 +10,7 @@ source "$ROOT/scripts/env.sh"
 
 if ! command -v wrk >/dev/null 2>&1; then
   echo "bench/http: installing wrk" >&2
-  apt-get install -y wrk >&2 || { apt-get update >&2 && apt-get install -y wrk >&2; }
+  bash "$(dirname "${BASH_SOURCE[0]}")/../../scripts/debian-packages.sh" wrk
 fi
 
 if [ ! -d "$HERE/node_modules/fastify" ] || [ ! -d "$HERE/node_modules/faas-js-runtime" ] \

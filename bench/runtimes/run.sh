@@ -9,7 +9,7 @@ source "$ROOT/scripts/env.sh"
 
 if ! command -v wrk >/dev/null 2>&1; then
   echo "bench/runtimes: installing wrk" >&2
-  apt-get install -y wrk >&2 || { apt-get update >&2 && apt-get install -y wrk >&2; }
+  bash "$(dirname "${BASH_SOURCE[0]}")/../../scripts/debian-packages.sh" wrk
 fi
 if [ ! -f "$ROOT/packages/processor/dist/main.js" ]; then
   echo "bench/runtimes: building the workspace (pnpm -r build)" >&2

@@ -33,9 +33,7 @@ engine_answers() { docker --host "unix://$SOCKET" version --format '{{.Server.Ve
 
 ensure_installed() {
   command -v dockerd >/dev/null 2>&1 && command -v docker >/dev/null 2>&1 && return 0
-  [ "$(id -u)" = 0 ] || { log "docker.io is not installed; run: sudo apt-get install -y docker.io"; exit 1; }
-  log "installing docker.io (apt-get)"
-  apt-get install -y docker.io >&2 || { apt-get update >&2 && apt-get install -y docker.io >&2; }
+  install_packages docker.io || exit 1
 }
 
 cmd_start() {
@@ -53,8 +51,8 @@ cmd_start() {
   local rc=0
   wait_ready "$WAIT" 0.2 "$(cat "$PIDFILE")" engine_answers || rc=$?
   case $rc in
-    1) log "dockerd exited; last log lines:"; tail -n 20 "$LOGFILE" >&2; exit 1 ;;
-    2) log "dockerd did not answer within ${WAIT}s; last log lines:"; tail -n 20 "$LOGFILE" >&2; exit 1 ;;
+    1) log "dockerd exited; last log lines:"; tail -n 20 "$LOGFILE" >&2; abandon_start; exit 1 ;;
+    2) log "dockerd did not answer within ${WAIT}s; last log lines:"; tail -n 20 "$LOGFILE" >&2; abandon_start; exit 1 ;;
   esac
   log "engine ready ($(docker version --format '{{.Server.Version}}'), pid $(cat "$PIDFILE"))"
 }

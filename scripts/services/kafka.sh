@@ -191,13 +191,13 @@ cmd_start() {
   pid="$(cat "$PIDFILE")"
   wait_ready "$WAIT" 0.3 "$pid" port_open "$PORT" || rc=$?
   case $rc in
-    1) log "broker exited during startup; last log lines:"; tail -30 "$LOGFILE" >&2; exit 1 ;;
-    2) log "port $PORT not open after ${WAIT}s; see $LOGFILE"; exit 1 ;;
+    1) log "broker exited during startup; last log lines:"; tail -30 "$LOGFILE" >&2; abandon_start; exit 1 ;;
+    2) log "port $PORT not open after ${WAIT}s; see $LOGFILE"; abandon_start; exit 1 ;;
   esac
   wait_ready "$((deadline - SECONDS))" 1 "$pid" broker_answers || rc=$?
   case $rc in
-    1) log "broker exited; see $LOGFILE"; tail -30 "$LOGFILE" >&2; exit 1 ;;
-    2) log "broker not answering after ${WAIT}s; see $LOGFILE"; exit 1 ;;
+    1) log "broker exited; see $LOGFILE"; tail -30 "$LOGFILE" >&2; abandon_start; exit 1 ;;
+    2) log "broker not answering after ${WAIT}s; see $LOGFILE"; abandon_start; exit 1 ;;
   esac
   log "broker ready on $BOOTSTRAP (pid $(cat "$PIDFILE"), $((SECONDS - t0))s)"
 }

@@ -62,8 +62,8 @@ cmd_start() {
   local rc=0
   wait_ready "$WAIT" 0.1 "$(cat "$PIDFILE")" port_open "$PORT" || rc=$?
   case $rc in
-    1) log "kinesalite exited; log:"; tail -20 "$LOGFILE" >&2; remove_pidfile; exit 1 ;;
-    2) log "not listening after ${WAIT}s; log:"; tail -20 "$LOGFILE" >&2; exit 1 ;;
+    1) log "kinesalite exited; log:"; tail -20 "$LOGFILE" >&2; abandon_start; exit 1 ;;
+    2) log "not listening after ${WAIT}s; log:"; tail -20 "$LOGFILE" >&2; abandon_start; exit 1 ;;
   esac
   log "running (pid $(cat "$PIDFILE"))"
 }

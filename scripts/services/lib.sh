@@ -12,6 +12,19 @@
 # `set -euo pipefail`. `stop_recorded_pid` only ever signals the pid it is given, which callers
 # take from their own pid file (never a process found by name).
 
+# install_packages PKG...: installs missing Debian packages through scripts/debian-packages.sh,
+# the one serialized installer (it waits for dpkg's lock instead of racing other scripts).
+install_packages() { bash "$(dirname "${BASH_SOURCE[0]}")/../debian-packages.sh" "$@"; }
+
+# abandon_start: a start that failed stops what it started (the pid in $PIDFILE, when alive),
+# so a later run never "reuses" a half-started process that nobody recorded or will stop.
+abandon_start() {
+  local pid
+  pid="$(recorded_pid)" || { remove_pidfile; return 0; }
+  log "stopping the half-started pid $pid"
+  stop_recorded_pid "$pid" 5 || true
+}
+
 # log MESSAGE...: one line on stderr, prefixed with "$LOG_NAME: ".
 log() { echo "${LOG_NAME:-$(basename "$0")}: $*" >&2; }
 

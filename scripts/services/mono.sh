@@ -25,11 +25,7 @@ ensure() {
   if present; then
     return 0
   fi
-  [ "$(id -u)" = 0 ] || { log "Mono is not installed; run: sudo apt-get install -y mono-mcs mono-runtime"; exit 1; }
-  log "installing mono-mcs and mono-runtime (apt-get)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y mono-mcs mono-runtime >&2 \
-    || { apt-get update >&2 && apt-get install -y mono-mcs mono-runtime >&2; }
+  install_packages mono-mcs mono-runtime || exit 1
   present || { log "apt-get finished but mcs or mono is still missing"; exit 1; }
   versions >&2
 }

@@ -39,15 +39,8 @@ our_pid() { recorded_pid comm mosquitto; }
 ensure_installed() {
   command -v mosquitto >/dev/null 2>&1 && return 0
   [ -x /usr/sbin/mosquitto ] && { PATH="$PATH:/usr/sbin"; return 0; }
-  [ "$(id -u)" = 0 ] || { log "mosquitto is not installed; run: sudo apt-get install -y mosquitto"; exit 1; }
-  log "installing Debian's mosquitto (apt-get)..."
-  export DEBIAN_FRONTEND=noninteractive
-  if ! apt-get install -y -q mosquitto >/tmp/nucleon-mosquitto-apt.log 2>&1; then
-    log "install failed; running apt-get update and retrying"
-    apt-get update -q >>/tmp/nucleon-mosquitto-apt.log 2>&1
-    apt-get install -y -q mosquitto >>/tmp/nucleon-mosquitto-apt.log 2>&1 \
-      || { log "apt-get install failed; see /tmp/nucleon-mosquitto-apt.log"; tail -20 /tmp/nucleon-mosquitto-apt.log >&2; exit 1; }
-  fi
+  install_packages mosquitto || exit 1
+  PATH="$PATH:/usr/sbin"
   log "installed $(dpkg-query -W -f='${Version}' mosquitto)"
 }
 
@@ -90,7 +83,7 @@ cmd_start() {
   log "starting on 127.0.0.1:$PORT (data and log in $DIR)"
   mosquitto -c "$CONF" -d
   wait_ready "$WAIT" 0.1 "" ready \
-    || { log "not started after ${WAIT}s; see $LOGFILE"; tail -20 "$LOGFILE" >&2 || true; exit 1; }
+    || { log "not started after ${WAIT}s; see $LOGFILE"; tail -20 "$LOGFILE" >&2 || true; cmd_stop; exit 1; }
   log "ready: mqtt://127.0.0.1:$PORT (pid $(our_pid))"
 }
 

@@ -40,16 +40,7 @@ our_pid() { recorded_pid comm '^nats-server$'; }
 
 ensure_installed() {
   command -v nats-server >/dev/null 2>&1 && return 0
-  [ "$(id -u)" = 0 ] || { log "nats-server is not installed; run: sudo apt-get install -y nats-server"; exit 1; }
-  log "installing Debian's nats-server (apt-get)..."
-  export DEBIAN_FRONTEND=noninteractive
-  local apt=(apt-get -y -q -o DPkg::Lock::Timeout=300)
-  if ! "${apt[@]}" install nats-server >/tmp/nucleon-nats-apt.log 2>&1; then
-    log "install failed; running apt-get update and retrying"
-    "${apt[@]}" update >>/tmp/nucleon-nats-apt.log 2>&1 || true
-    "${apt[@]}" install nats-server >>/tmp/nucleon-nats-apt.log 2>&1 \
-      || { log "apt-get install failed; see /tmp/nucleon-nats-apt.log"; tail -20 /tmp/nucleon-nats-apt.log >&2; exit 1; }
-  fi
+  install_packages nats-server || exit 1
   log "installed $(nats-server --version)"
 }
 
@@ -84,8 +75,8 @@ cmd_start() {
   local rc=0
   wait_ready "$WAIT" 0.1 "$child" port_open "$PORT" || rc=$?
   case $rc in
-    1) log "nats-server exited; see $LOGFILE"; tail -20 "$LOGFILE" >&2; remove_pidfile; exit 1 ;;
-    2) log "not accepting connections after ${WAIT}s; see $LOGFILE"; tail -20 "$LOGFILE" >&2; exit 1 ;;
+    1) log "nats-server exited; see $LOGFILE"; tail -20 "$LOGFILE" >&2; abandon_start; exit 1 ;;
+    2) log "not accepting connections after ${WAIT}s; see $LOGFILE"; tail -20 "$LOGFILE" >&2; abandon_start; exit 1 ;;
   esac
   # JetStream recovers its streams before it answers; the port opens after that.
   log "ready: nats://127.0.0.1:$PORT (pid $child)"

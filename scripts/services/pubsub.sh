@@ -77,8 +77,8 @@ cmd_start() {
   local rc=0
   wait_ready "$WAIT" 0.1 "$(cat "$PIDFILE")" port_open "$PORT" || rc=$?
   case $rc in
-    1) log "the fake exited; its log:"; tail -20 "$LOGFILE" >&2; remove_pidfile; exit 1 ;;
-    2) log "port $PORT not open after ${WAIT}s"; exit 1 ;;
+    1) log "the fake exited; its log:"; tail -20 "$LOGFILE" >&2; abandon_start; exit 1 ;;
+    2) log "port $PORT not open after ${WAIT}s"; abandon_start; exit 1 ;;
   esac
   log "ready: PUBSUB_EMULATOR_HOST=127.0.0.1:$PORT"
 }

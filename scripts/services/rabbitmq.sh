@@ -38,15 +38,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_installed() {
   command -v rabbitmq-server >/dev/null 2>&1 && [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] && return 0
-  [ "$(id -u)" = 0 ] || { log "rabbitmq-server is not installed; run: sudo apt-get install -y rabbitmq-server"; exit 1; }
-  log "installing Debian's rabbitmq-server (apt-get, ~10-30s)..."
-  export DEBIAN_FRONTEND=noninteractive
-  if ! apt-get install -y -q rabbitmq-server >/tmp/nucleon-rabbitmq-apt.log 2>&1; then
-    log "install failed; running apt-get update and retrying"
-    apt-get update -q >>/tmp/nucleon-rabbitmq-apt.log 2>&1
-    apt-get install -y -q rabbitmq-server >>/tmp/nucleon-rabbitmq-apt.log 2>&1 \
-      || { log "apt-get install failed; see /tmp/nucleon-rabbitmq-apt.log"; tail -20 /tmp/nucleon-rabbitmq-apt.log >&2; exit 1; }
-  fi
+  install_packages rabbitmq-server || exit 1
   # Package postinst may have tried to start a default node through init; we start our own.
   log "installed $(dpkg-query -W -f='${Version}' rabbitmq-server)"
 }
@@ -74,9 +66,9 @@ cmd_start() {
   local deadline=$((SECONDS + WAIT))
   # await_startup fails fast while the node is not yet registered with epmd: retry until deadline.
   wait_ready "$WAIT" 0.5 "" node_started \
-    || { log "not started after ${WAIT}s; see /var/log/rabbitmq/"; ls -t /var/log/rabbitmq/*.log 2>/dev/null | head -1 | xargs -r tail -20 >&2; exit 1; }
+    || { log "not started after ${WAIT}s; see /var/log/rabbitmq/"; ls -t /var/log/rabbitmq/*.log 2>/dev/null | head -1 | xargs -r tail -20 >&2; cmd_stop; exit 1; }
   wait_ready "$((deadline - SECONDS))" 0.2 "" port_open "$PORT" \
-    || { log "node up but port $PORT closed after ${WAIT}s"; exit 1; }
+    || { log "node up but port $PORT closed after ${WAIT}s"; cmd_stop; exit 1; }
   log "ready: amqp://guest:guest@127.0.0.1:$PORT ($((SECONDS - t0))s)"
 }
 
