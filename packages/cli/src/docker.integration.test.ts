@@ -61,7 +61,7 @@ describe('nucleon build and --platform docker (built CLI, real Docker engine)', 
     expect(invoke.stdout).toMatch(/Ada|Hello|hello/);
 
     const get = await nucleon('get', name, '--platform', 'docker', '-o', 'json');
-    expect(JSON.parse(get.stdout)).toMatchObject({ name, platform: 'docker', state: 'ready' });
+    expect(JSON.parse(get.stdout)).toMatchObject({ metadata: { name }, status: { platform: 'docker', state: 'ready' } });
     const logs = await nucleon('logs', name, '--platform', 'docker');
     expect(logs.code).toBe(0);
     expect(logs.stdout).toContain(`"function":"${name}"`);
