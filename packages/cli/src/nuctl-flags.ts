@@ -38,7 +38,7 @@ const DEPLOY: readonly NuctlFlag[] = [
 export const UNSUPPORTED_NUCTL_FLAGS: Readonly<Record<string, readonly NuctlFlag[]>> = {
   deploy: [...GLOBAL, ...BUILD.filter((f) => f.flags !== '--output-image-file'), ...DEPLOY],
   build: [...GLOBAL, ...BUILD],
-  get: [...GLOBAL],
+  get: [...GLOBAL, value('-l, --labels')],
   delete: [...GLOBAL],
   invoke: [...GLOBAL, value('--via')],
   export: [...GLOBAL, bool('--no-scrub')],

@@ -53,6 +53,7 @@ describe('nucleon command tree', () => {
       [['deploy', 'f', '-r', 'registry.io'], '--registry'],
       [['build', '--no-pull'], '--no-pull'],
       [['get', 'function', '-k', '/kube'], '--kubeconfig'],
+      [['get', 'functions', '-l', 'a=b'], '--labels'],
       [['delete', 'function', 'f', '--kubeconfig'], '--kubeconfig'],
       [['invoke', 'f', '--via', 'any'], '--via'],
       [['export', 'function', 'f', '--no-scrub'], '--no-scrub'],
