@@ -94,8 +94,11 @@ describe('nuctl\'s command shape (built CLI, real processors)', () => {
     expect(JSON.parse((await nucleon('export', 'function', 'my-func', '-o', 'json')).stdout)).toEqual(config);
     // What export prints deploys again as it is.
     await writeFile(join(home, 'function.yaml'), exported.stdout);
-    const again = await nucleon('deploy', home);
+    const again = await nucleon('deploy', home, '-v', '-o', 'yaml');
     expect(again.code, again.stderr).toBe(0);
+    // -v shows the configuration being deployed; -o yaml prints it with the status, as get does.
+    expect(again.stderr).toMatch(/^apiVersion: nuclio\.io\/v1\nkind: NuclioFunction\nmetadata:\n {2}name: my-func\n/m);
+    expect(parse(again.stdout)).toMatchObject({ metadata: { name: 'my-func' }, status: { state: 'ready', platform: 'local' } });
     expect((await nucleon('invoke', 'my-func', '-b', 'again')).stdout).toBe('py says again');
 
     const del = await nucleon('delete', 'function', 'my-func');
