@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,8 @@ import { functionFlags } from './function-options.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'nucleon-flags-'));
 mkdirSync(join(cwd, 'greeter'));
+mkdirSync(join(cwd, 'with-yaml'));
+writeFileSync(join(cwd, 'with-yaml', 'function.yaml'), 'metadata:\n  name: x\n');
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
 describe('functionFlags: nuctl\'s NAME or today\'s path', () => {
@@ -22,9 +24,22 @@ describe('functionFlags: nuctl\'s NAME or today\'s path', () => {
   });
 
   it('reads a missing argument as a name only when it could be one; else as the (missing) path', () => {
-    expect(functionFlags('new-func', {}, cwd)).toMatchObject({ name: 'new-func' });
+    expect(functionFlags('new-func', { file: 'elsewhere/function.yaml' }, cwd)).toMatchObject({ name: 'new-func' });
+    expect(functionFlags('new-func', {}, join(cwd, 'with-yaml'))).toMatchObject({ name: 'new-func' });
     expect(functionFlags('./gone', {}, cwd)).toMatchObject({ path: './gone' });
     expect(functionFlags('Gone.py', {}, cwd)).toMatchObject({ path: 'Gone.py' });
+  });
+
+  it('says what is missing for a bare name with no function.yaml to deploy (exit 4)', () => {
+    let code = 0;
+    try {
+      functionFlags('greter', {}, cwd);
+    } catch (err) {
+      code = exitCodeFor(err);
+      expect((err as Error).message).toBe(`no file or folder "greter" here, and no function.yaml in ${cwd} for a function named "greter"; ` +
+        'give its code with -p PATH (nuctl\'s form: deploy NAME -p PATH)');
+    }
+    expect(code).toBe(4);
   });
 
   it('refuses two different names (exit 2)', () => {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { FunctionFlags } from '../config/function-flags.js';
 import { LOGGER_LEVELS, wholeNumber } from '../config/function-flags.js';
+import { createError, ErrorCodes } from '@nucleon/core';
 import { usageError } from '../errors.js';
 
 /** The options commander collects for `run`, `build` and `deploy`: nuctl's function flags. */
@@ -53,6 +54,12 @@ export function functionFlags(positional: string | undefined, opts: FunctionOpti
   if (!isName) return { ...flags, path: positional };
   if (opts.name !== undefined && opts.name !== positional) {
     throw usageError(`give the function name once: either as the argument ("${positional}") or with --name ("${opts.name}")`);
+  }
+  // A name alone means "the function in this folder"; without a function.yaml here it is most
+  // likely a mistyped folder, which deserves better than "spec.handler is required".
+  if (opts.path === undefined && opts.file === undefined && !['function.yaml', 'function.yml'].some((f) => existsSync(resolve(cwd, f)))) {
+    throw createError(ErrorCodes.CONFIG_NOT_FOUND,
+      `no file or folder "${positional}" here, and no function.yaml in ${cwd} for a function named "${positional}"; give its code with -p PATH (nuctl's form: deploy NAME -p PATH)`);
   }
   return { ...flags, name: positional };
 }
