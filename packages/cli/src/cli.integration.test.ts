@@ -34,7 +34,8 @@ describe('nucleon CLI (built binary, real processes)', () => {
     expect(await readFile(join(home, 'greeter', 'function.yaml'), 'utf8')).toMatch(/kind: NuclioFunction[\s\S]*runtime: nodejs/);
 
     const deploy = await nucleon('deploy', 'greeter');
-    expect(deploy.stderr).toBe('');
+    expect(deploy.stderr).not.toContain('warning:');
+    expect(deploy.stderr).toMatch(/^deploy: validating the configuration\n/);
     expect(deploy.code).toBe(0);
     expect(deploy.stdout).toMatch(/function "greeter" deployed on local\n {2}state: ready\n {2}url: {3}http:\/\/127\.0\.0\.1:\d+/);
 
@@ -45,8 +46,9 @@ describe('nucleon CLI (built binary, real processes)', () => {
 
     const get = await nucleon('get', 'greeter', '-o', 'json');
     expect(get.code).toBe(0);
-    const status = JSON.parse(get.stdout) as { state: string; url: string; details: { pid: number } };
-    expect(status).toMatchObject({ name: 'greeter', platform: 'local', state: 'ready', runtime: 'nodejs' });
+    const view = JSON.parse(get.stdout) as { status: { state: string; url: string; details: { pid: number } } };
+    expect(view).toMatchObject({ metadata: { name: 'greeter' }, spec: { runtime: 'nodejs' }, status: { platform: 'local', state: 'ready' } });
+    const { status } = view;
     expect(deploy.stdout).toContain(status.url);
 
     const table = await nucleon('get');
@@ -92,7 +94,7 @@ describe('nucleon CLI (built binary, real processes)', () => {
     follower.child.kill('SIGINT');
     expect(await followed).toBe(0);
 
-    const { details } = JSON.parse((await nucleon('get', 'chatty', '-o', 'json')).stdout) as { details: { pid: number } };
+    const { details } = (JSON.parse((await nucleon('get', 'chatty', '-o', 'json')).stdout) as { status: { details: { pid: number } } }).status;
     killIfAlive(details.pid, PROCESSOR_MAIN);
     await waitFor(() => (processRunning(details.pid) ? undefined : true));
     expect((await nucleon('get')).stdout).toMatch(/chatty\s+stopped/);
@@ -151,8 +153,9 @@ describe('nucleon CLI (built binary, real processes)', () => {
     await writeFile(join(home, 'broken', 'function.yaml'), 'metadata:\n  name: broken\nspec:\n  runtime: nodejs\n  handler: missing:handler\n');
     const deploy = await nucleon('deploy', 'broken');
     expect([1, 4]).toContain(deploy.code);
-    expect(deploy.stderr).toMatch(/^error: deploying function "broken" on the local platform failed/);
-    expect(deploy.stderr).toMatch(/last lines of .*processor\.log:\n[\s\S]*no handler file missing/);
+    // Progress lines first, then the platform's error as the headline, then the log tail.
+    expect(deploy.stderr).toMatch(/^deploy: deploying "broken" on the local platform\n(deploy: .*\n)*error: deploying function "broken" on the local platform failed/m);
+    expect(deploy.stderr).toMatch(/^error: [^\n]*\n[\s\S]*no handler file missing/m);
     expect(deploy.stderr).not.toMatch(/\n\s+at /);
     expect((await nucleon('get', '-o', 'json')).stdout).toBe('[]\n');
   });
@@ -161,7 +164,7 @@ describe('nucleon CLI (built binary, real processes)', () => {
     await writeFile(join(home, 'f.js'), 'export const handler = () => 1;\n');
     const badJson = await nucleon('deploy', 'f.js', '--triggers', '{http');
     expect(badJson.code).toBe(2);
-    expect(badJson.stderr).toMatch(/^error: --triggers is not valid JSON/);
+    expect(badJson.stderr).toMatch(/^error: --triggers is not valid JSON/m);
     const badTrigger = await nucleon('deploy', 'f.js', '--triggers', '{"web":{"numWorkers":0}}');
     expect(badTrigger.code).toBe(4);
     expect(badTrigger.stderr).toContain('spec.triggers.web.kind: is required');

@@ -1,9 +1,8 @@
 import type { FunctionStatus } from '@nucleon/core';
-import { stringify } from 'yaml';
 import { usageError } from './errors.js';
 
-/** Formats `get` accepts with -o/--output. */
-export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
+/** Formats `get` accepts with -o/--output: `text` is nuctl's name for the plain table. */
+export const OUTPUT_FORMATS = ['table', 'text', 'wide', 'json', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Checks an -o value. */
@@ -12,11 +11,8 @@ export function outputFormat(value: string): OutputFormat {
   throw usageError(`-o/--output must be one of ${OUTPUT_FORMATS.join(', ')}, got "${value}"`);
 }
 
-/** Renders statuses: a NAME STATE URL RUNTIME table, or JSON / YAML (one object for `single`). */
-export function renderStatuses(statuses: readonly FunctionStatus[], format: OutputFormat, single = false): string {
-  const data = single ? statuses[0] : statuses;
-  if (format === 'json') return `${JSON.stringify(data, null, 2)}\n`;
-  if (format === 'yaml') return stringify(data);
+/** Renders statuses as a NAME STATE URL RUNTIME table. */
+export function renderStatuses(statuses: readonly FunctionStatus[]): string {
   return table([['NAME', 'STATE', 'URL', 'RUNTIME'], ...statuses.map((s) => [s.name, s.state, s.url ?? '-', s.runtime])]);
 }
 

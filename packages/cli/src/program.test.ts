@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { exitCodeFor } from './errors.js';
+import { exitCodeFor, formatError } from './errors.js';
 import { createProgram } from './program.js';
 
-const COMMANDS = ['init', 'run', 'deploy', 'invoke', 'get', 'delete', 'logs'];
+const COMMANDS = ['init', 'run', 'deploy', 'invoke', 'get', 'delete', 'logs', 'export', 'version'];
 
 async function parse(args: string[]): Promise<{ exit: number; out: string; err: string }> {
   let out = '';
@@ -12,7 +12,7 @@ async function parse(args: string[]): Promise<{ exit: number; out: string; err: 
     await program.parseAsync(['node', 'nucleon', ...args]);
     return { exit: 0, out, err };
   } catch (error) {
-    return { exit: exitCodeFor(error), out, err };
+    return { exit: exitCodeFor(error), out, err: err + formatError(error, {}) };
   }
 }
 
@@ -44,5 +44,37 @@ describe('nucleon command tree', () => {
     expect((await parse(['get', '-o', 'xml'])).exit).toBe(2);
     expect((await parse(['run', '--http-port', 'eighty'])).exit).toBe(2);
     expect((await parse([])).exit).toBe(2);
+  });
+
+  it('refuses nuctl flags it does not support by name (exit 2), before doing anything', async () => {
+    const cases: [string[], string][] = [
+      [['deploy', 'f', '--run-registry', 'r.io'], '--run-registry'],
+      [['deploy', 'f', '--publish'], '--publish'],
+      [['deploy', 'f', '-r', 'registry.io'], '--registry'],
+      [['build', '--no-pull'], '--no-pull'],
+      [['get', 'function', '-k', '/kube'], '--kubeconfig'],
+      [['get', 'functions', '-l', 'a=b'], '--labels'],
+      [['delete', 'function', 'f', '--kubeconfig'], '--kubeconfig'],
+      [['invoke', 'f', '--via', 'any'], '--via'],
+      [['export', 'function', 'f', '--no-scrub'], '--no-scrub'],
+    ];
+    for (const [args, flag] of cases) {
+      const { exit, err } = await parse(args);
+      expect(exit, args.join(' ')).toBe(2);
+      expect(err).toBe(`error: ${flag} is a nuctl flag Nucleon does not support yet; see docs/cli.md\n`);
+    }
+  });
+
+  it('lists the nuctl deploy flags it supports in deploy --help, and get function / delete function / export function', async () => {
+    const deploy = (await parse(['deploy', '--help'])).out;
+    for (const flag of ['-n, --namespace', '--replicas', '--min-replicas', '--max-replicas', '-l, --labels', '--annotations', '--desc',
+      '--build-command', '--base-image', '--runtime-attrs', '--resource-limit', '--resource-request', '--logger-level', '-v, --verbose']) {
+      expect(deploy).toContain(flag);
+    }
+    expect(deploy).not.toContain('--run-registry');
+    expect((await parse(['get', 'function', '--help'])).out).toMatch(/-o, --output <format>\s+table \(nuctl's text\), wide, json or yaml/);
+    expect((await parse(['delete', 'functions', '--help'])).out).toContain('Usage: nucleon delete function|functions');
+    expect((await parse(['export', 'function', '--help'])).out).toContain('Usage: nucleon export function|functions');
+    expect((await parse(['invoke', '--help'])).out).toMatch(/-t, --timeout <duration>[\s\S]*-l, --log-level <level>/);
   });
 });

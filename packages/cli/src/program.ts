@@ -2,12 +2,15 @@ import { Command, type OutputConfiguration } from 'commander';
 import { registerBuild } from './commands/build.js';
 import { registerDelete } from './commands/delete.js';
 import { registerDeploy } from './commands/deploy.js';
+import { registerExport } from './commands/export.js';
 import { registerGet } from './commands/get.js';
 import { registerImages } from './commands/images.js';
 import { registerInit } from './commands/init.js';
 import { registerInvoke } from './commands/invoke.js';
 import { registerLogs } from './commands/logs.js';
 import { registerRun } from './commands/run.js';
+import { registerVersion } from './commands/version.js';
+import { checkNuctlFlags } from './nuctl-flags.js';
 import pkg from '../package.json' with { type: 'json' };
 
 const EXIT_CODES_HELP = `
@@ -26,8 +29,11 @@ export function createProgram(output?: OutputConfiguration): Command {
     .description('Nucleon: serverless functions for real-time event and data processing (Nuclio-compatible)')
     .version(pkg.version, '-V, --version')
     .exitOverride()
+    // Lets `get function f -o yaml` hand -o to `get function` rather than to `get` (see commands/get.ts).
+    .enablePositionalOptions()
     .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', EXIT_CODES_HELP);
+    .addHelpText('after', EXIT_CODES_HELP)
+    .hook('preAction', checkNuctlFlags);
   registerInit(program);
   registerRun(program);
   registerBuild(program);
@@ -37,5 +43,7 @@ export function createProgram(output?: OutputConfiguration): Command {
   registerGet(program);
   registerDelete(program);
   registerLogs(program);
+  registerExport(program);
+  registerVersion(program);
   return program;
 }

@@ -154,6 +154,8 @@ export interface Platform {
   unappliedFields?(config: FunctionConfig): ConfigProblem[];
   deploy(request: DeployRequest): Promise<FunctionStatus>;
   get(name: string): Promise<FunctionStatus | undefined>;
+  /** The configuration the function was deployed with (for `get -o yaml` and `export`), when the platform keeps it. */
+  getConfig?(name: string): Promise<FunctionConfig | undefined>;
   list(): Promise<FunctionStatus[]>;
   delete(name: string): Promise<void>;
   /** Log lines of the function's processor, oldest first; with `follow`, until aborted. */

@@ -3,6 +3,7 @@ import { deployFunction, stopOrphan } from './deploy.js';
 import { statusOf } from './function-status.js';
 import { isOurProcessor } from './liveness.js';
 import { readLogLines } from './log-file.js';
+import { readStoredConfig } from './stored-config.js';
 import { withNameLock } from './name-lock.js';
 import type { ResolvedSettings } from './settings.js';
 import { StateStore } from './state-store.js';
@@ -28,6 +29,11 @@ export class LocalPlatform implements Platform {
   async get(name: string): Promise<FunctionStatus | undefined> {
     const record = await this.store.read(name);
     return record && statusOf(record, this.store.logFile(name));
+  }
+
+  /** The configuration in `function.json`, for `get -o yaml` and `export`. */
+  getConfig(name: string): ReturnType<typeof readStoredConfig> {
+    return readStoredConfig(this.store, name);
   }
 
   async list(): Promise<FunctionStatus[]> {

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { buildFunctionImage, openDocker, type BuildResult } from '@nucleon/builder';
 import type { LoadedFunction } from '../config/load-function.js';
-import { formatWarnings, loadFunction } from '../config/load-function.js';
+import { formatWarnings } from '../config/load-function.js';
+import { prepareFunction } from '../config/prepare-function.js';
+import { refuseNuctlFlags, UNSUPPORTED_NUCTL_FLAGS } from '../nuctl-flags.js';
 import { locateInstalledPackage } from '../package-locator.js';
 import { addFunctionOptions, functionFlags, type FunctionOptionValues } from './function-options.js';
 
@@ -37,11 +39,11 @@ export async function buildImage(loaded: LoadedFunction, opts: ImageOptionValues
 export function registerBuild(program: Command): void {
   const command = program.command('build')
     .description('build an OCI image of a function: base, processor with only the plugins it uses (plus --plugin), handler, baked configuration');
-  addImageOptions(addFunctionOptions(command))
+  refuseNuctlFlags(addImageOptions(addFunctionOptions(command)), UNSUPPORTED_NUCTL_FLAGS.build!)
     .addHelpText('after', '\nNeeds a Docker engine. Base images are assembled locally (see `nucleon images bootstrap`); set\n' +
       'spec.build.baseImage to use your own. Prints the image name on stdout.\nExit codes: 0 built, 1 build failed (the build log tail is printed), 2 usage, 4 invalid configuration.')
-    .action(async (pathArg: string | undefined, opts: FunctionOptionValues & ImageOptionValues) => {
-      const loaded = loadFunction(functionFlags(pathArg, opts));
+    .action(async (positional: string | undefined, opts: FunctionOptionValues & ImageOptionValues) => {
+      const loaded = await prepareFunction(functionFlags(positional, opts), (line) => process.stderr.write(`build: ${line}\n`));
       process.stderr.write(formatWarnings(loaded.warnings));
       const result = await buildImage(loaded, opts);
       process.stdout.write(`${result.image}\n`);

@@ -1,16 +1,32 @@
 import type { Command } from 'commander';
+import { refuseNuctlFlags, UNSUPPORTED_NUCTL_FLAGS } from '../nuctl-flags.js';
 import { openPlatform } from '../platforms.js';
-import { platformOption } from './function-options.js';
+import { releaseSourceFolder } from '../source/source-dir.js';
+import { namespaceOption, platformOption } from './function-options.js';
 
-/** `nucleon delete <name>`: stop the function (draining it) and forget it. */
+/** `nucleon delete <name>` and nuctl's `delete function(s) <name>`: stop the function (draining it) and forget it. */
 export function registerDelete(program: Command): void {
-  program.command('delete')
-    .description('stop a deployed function (SIGTERM, up to 10 s to drain, then SIGKILL) and remove its state and logs')
+  const del = program.command('delete').alias('del')
+    .description('stop a deployed function (SIGTERM, up to 10 s to drain, then SIGKILL) and remove its state and logs; also `delete function(s) <name>`');
+  addDeleteOptions(del);
+  const fn = del.command('function').aliases(['functions', 'fu', 'fn'])
+    .description('stop a deployed function and remove it, as nuctl\'s `delete function`');
+  addDeleteOptions(fn);
+}
+
+function addDeleteOptions(command: Command): void {
+  command
     .argument('<name>', 'function name')
     .addOption(platformOption())
-    .addHelpText('after', '\nExit codes: 0 deleted, 1 could not be stopped, 3 no function of that name.')
+    .addOption(namespaceOption())
+    .addHelpText('after', '\nA source folder fetched for it (-p URL, spec.build.functionSourceCode) goes too, unless another function uses it.\n' +
+      'Exit codes: 0 deleted, 1 could not be stopped, 3 no function of that name.');
+  refuseNuctlFlags(command, UNSUPPORTED_NUCTL_FLAGS.delete!)
     .action(async (name: string, opts: { platform: string }) => {
-      await openPlatform(opts.platform).delete(name);
+      const platform = openPlatform(opts.platform);
+      const codeDir = (await platform.get(name))?.details?.functionDir;
+      await platform.delete(name);
+      if (typeof codeDir === 'string') await releaseSourceFolder(codeDir, platform);
       process.stdout.write(`function "${name}" deleted\n`);
     });
 }

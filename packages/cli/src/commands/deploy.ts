@@ -1,43 +1,67 @@
 import { Option, type Command } from 'commander';
-import { formatWarnings, loadFunction } from '../config/load-function.js';
+import { stringify } from 'yaml';
+import type { FunctionStatus } from '@nucleon/core';
+import { formatWarnings } from '../config/load-function.js';
+import { prepareFunction } from '../config/prepare-function.js';
+import { exportedConfig, statusFields } from '../function-view.js';
+import { refuseNuctlFlags, UNSUPPORTED_NUCTL_FLAGS } from '../nuctl-flags.js';
 import { openPlatform } from '../platforms.js';
+import { releaseSourceFolder } from '../source/source-dir.js';
 import { addImageOptions, buildImage, type ImageOptionValues } from './build.js';
 import { addFunctionOptions, functionFlags, platformOption, type FunctionOptionValues } from './function-options.js';
 
 interface DeployOptions extends FunctionOptionValues, ImageOptionValues {
   platform: string;
-  output: 'text' | 'json';
+  output: 'text' | 'json' | 'yaml';
   image?: string;
+  verbose?: boolean;
 }
 
 /** Platforms that run images: `deploy` builds one first unless --image names it. */
 const IMAGE_PLATFORMS = new Set(['docker']);
 
-/** `nucleon deploy [path]`: the function on a platform, in the background; replaces one of the same name. */
+/** Progress lines on stderr, one per step, so a deploy is never a silent wait. */
+function progress(line: string): void {
+  process.stderr.write(`deploy: ${line}\n`);
+}
+
+/** `nucleon deploy [NAME] [-p path|URL]` (nuctl's form) or `nucleon deploy [path]`: replaces a function of the same name. */
 export function registerDeploy(program: Command): void {
   const command = program.command('deploy')
     .description('deploy a function to a platform (replacing a running one of the same name once the new one is ready)');
   addImageOptions(addFunctionOptions(command))
-    .option('--image <image>', 'docker platform: run this image instead of building one (as spec.image)')
+    .option('--image <image>', 'docker platform: run this image instead of building one (as spec.image; nuctl\'s --run-image)')
     .addOption(platformOption())
-    .addOption(new Option('-o, --output <format>', 'what to print on success').choices(['text', 'json']).default('text'))
-    .addHelpText('after', '\nExit codes: 0 deployed and ready, 1 deploy failed (the processor log tail is printed), 2 usage, 4 invalid configuration.')
-    .action(async (pathArg: string | undefined, opts: DeployOptions) => {
-      const loaded = loadFunction(functionFlags(pathArg, opts));
-      process.stderr.write(formatWarnings(loaded.warnings));
+    .option('-v, --verbose', 'also print the configuration being deployed (YAML) on stderr')
+    .addOption(new Option('-o, --output <format>', 'what to print on success').choices(['text', 'json', 'yaml']).default('text'))
+    .addHelpText('after', '\n`deploy my-func -p f.py --runtime python --handler f:handler` is nuctl\'s form; `deploy DIR` (an existing\n' +
+      'path, no -p) deploys DIR. -p may be an http(s) URL of a handler file or a .zip/.tar.gz/.tgz archive.\n' +
+      'Progress goes to stderr as `deploy: ...` lines, configuration warnings as `warning: <path>: ...`.\n' +
+      'Exit codes: 0 deployed and ready, 1 deploy failed (the processor\'s error and this attempt\'s log tail are\n' +
+      'printed), 2 usage, 4 invalid configuration (checked before anything starts).');
+  refuseNuctlFlags(command, UNSUPPORTED_NUCTL_FLAGS.deploy!)
+    .action(async (positional: string | undefined, opts: DeployOptions) => {
+      const loaded = await prepareFunction(functionFlags(positional, opts), progress);
       const platform = openPlatform(opts.platform);
       let config = loaded.config;
+      process.stderr.write(formatWarnings([...loaded.warnings, ...(platform.unappliedFields?.(config) ?? [])]));
+      if (opts.verbose) process.stderr.write(stringify(exportedConfig(config)));
       if (IMAGE_PLATFORMS.has(opts.platform)) {
         const image = opts.image ?? config.spec.image ?? (await buildImage(loaded, opts)).image;
         config = { ...config, spec: { ...config.spec, image } };
       }
-      const status = await platform.deploy({ config, functionDir: loaded.functionDir });
-      if (opts.output === 'json') {
-        process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
-        return;
-      }
-      process.stdout.write(`function "${status.name}" deployed on ${status.platform}\n` +
-        `  state: ${status.state}\n` +
-        `  url:   ${status.url ?? '(no HTTP trigger)'}\n`);
+      const previousDir = (await platform.get(config.metadata.name))?.details?.functionDir;
+      progress(`deploying "${config.metadata.name}" on the ${opts.platform} platform`);
+      const status = await platform.deploy({ config, functionDir: loaded.functionDir, onProgress: progress });
+      if (typeof previousDir === 'string' && previousDir !== loaded.functionDir) await releaseSourceFolder(previousDir, platform);
+      process.stdout.write(render(status, opts.output, exportedConfig(config)));
     });
+}
+
+function render(status: FunctionStatus, format: DeployOptions['output'], config: ReturnType<typeof exportedConfig>): string {
+  if (format === 'json') return `${JSON.stringify(status, null, 2)}\n`;
+  if (format === 'yaml') return stringify({ ...config, status: statusFields(status) });
+  return `function "${status.name}" deployed on ${status.platform}\n` +
+    `  state: ${status.state}\n` +
+    `  url:   ${status.url ?? '(no HTTP trigger)'}\n`;
 }

@@ -26,7 +26,15 @@ export function registerInit(program: Command): void {
       const files = initTemplate(name, opts.runtime);
       for (const [file, { content, mode }] of Object.entries(files)) writeFileSync(join(target, file), content, { mode: mode ?? 0o644 });
       const shown = relative(process.cwd(), target) || '.';
+      const arg = shellWord(shown);
+      // The "next" line is a command that works when pasted as printed.
       process.stdout.write(`created ${shown}/: ${Object.keys(files).join(', ')}\n` +
-        `next: nucleon run ${shown}   or   nucleon deploy ${shown}\n`);
+        `next: nucleon deploy ${arg} && nucleon invoke ${name}\n` +
+        `  (or in the foreground: nucleon run ${arg})\n`);
     });
+}
+
+/** A path as one shell word: quoted only when it needs to be. */
+function shellWord(text: string): string {
+  return /^[\w./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }

@@ -1,12 +1,15 @@
 import { Option, type Command } from 'commander';
-import { createError, ErrorCodes } from '@nucleon/core';
-import { wholeNumber } from '../config/function-flags.js';
+import { createError, ErrorCodes, sleep, type Platform } from '@nucleon/core';
 import { buildInvokeRequest, type InvokeFlags } from '../invoke-request.js';
+import { INVOKE_LOG_LEVELS, invokeLogLevel, invokeTimeout, requestLogLines, type InvokeLogLevel } from '../invoke-logs.js';
+import { refuseNuctlFlags, UNSUPPORTED_NUCTL_FLAGS } from '../nuctl-flags.js';
 import { openPlatform } from '../platforms.js';
-import { platformOption } from './function-options.js';
+import { namespaceOption, platformOption } from './function-options.js';
 
 interface InvokeOptions extends InvokeFlags {
+  /** Milliseconds. */
   timeout: number;
+  logLevel?: InvokeLogLevel;
   raiseOnStatus?: boolean;
   verbose?: boolean;
   platform: string;
@@ -16,7 +19,7 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 
 /** `nucleon invoke <name>`: one real HTTP request to the function's HTTP trigger. */
 export function registerInvoke(program: Command): void {
-  program.command('invoke')
+  const command = program.command('invoke')
     .description('send an HTTP request to a deployed function and print the response body')
     .argument('<name>', 'function name')
     .option('-m, --method <method>', 'HTTP method (default: POST with a body, else GET)')
@@ -25,27 +28,34 @@ export function registerInvoke(program: Command): void {
     .option('-H, --header <"Name: value">', 'request header (repeatable)', collect)
     .option('-d, --headers <name=value,...>', 'request headers, nuctl style')
     .option('-p, --path <path>', 'request path', '/')
-    .addOption(new Option('-t, --timeout <seconds>', 'give up after this long').argParser(wholeNumber('--timeout', 1)).default(60))
+    .addOption(new Option('-t, --timeout <duration>', 'give up after this long: 30s, 1m, 500ms, or seconds').argParser(invokeTimeout).default(60_000, '60s'))
+    .addOption(new Option('-l, --log-level <level>', `also print the function's log lines for this request at this level or above, on stderr (${INVOKE_LOG_LEVELS.join(', ')})`)
+      .argParser(invokeLogLevel))
     .option('--raise-on-status', 'fail (exit 1) on any status outside 2xx, not only on >= 400')
     .option('-v, --verbose', 'print the status line and response headers to stderr')
     .addOption(platformOption())
-    .addHelpText('after', '\nExit codes: 0 response status < 400, 1 status >= 400 (any non-2xx with --raise-on-status) or no\n' +
-      'response, 2 usage, 3 no such function.')
+    .addOption(namespaceOption())
+    .addHelpText('after', '\n-l needs the lines to be logged: deploy with --logger-level debug to see debug lines.\n' +
+      'Exit codes: 0 response status < 400, 1 status >= 400 (any non-2xx with --raise-on-status) or no\n' +
+      'response, 2 usage, 3 no such function.');
+  refuseNuctlFlags(command, UNSUPPORTED_NUCTL_FLAGS.invoke!)
     .action(async (name: string, opts: InvokeOptions) => {
       const request = buildInvokeRequest(opts);
-      const status = await openPlatform(opts.platform).get(name);
+      const platform = openPlatform(opts.platform);
+      const status = await platform.get(name);
       if (!status) throw createError(ErrorCodes.FUNCTION_NOT_FOUND, `function "${name}" not found on the ${opts.platform} platform`);
       if (!status.url) throw createError(ErrorCodes.INVOKE_FAILED, `function "${name}" has no HTTP trigger to invoke`);
       if (status.state !== 'ready') {
         throw createError(ErrorCodes.INVOKE_FAILED, `function "${name}" is ${status.state}${status.message ? `: ${status.message}` : ''}`);
       }
+      const startedAt = Date.now();
       let response: Response;
       try {
         response = await fetch(status.url + request.path, {
-          method: request.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(opts.timeout * 1000),
+          method: request.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(opts.timeout),
         });
       } catch (cause) {
-        const reason = (cause as Error).name === 'TimeoutError' ? `no response within ${opts.timeout} s` : (cause as Error).message;
+        const reason = (cause as Error).name === 'TimeoutError' ? `no response within ${formatMs(opts.timeout)}` : (cause as Error).message;
         throw createError(ErrorCodes.INVOKE_FAILED, `invoking "${name}" at ${status.url}${request.path} failed: ${reason}`, { cause });
       }
       if (opts.verbose) {
@@ -55,7 +65,24 @@ export function registerInvoke(program: Command): void {
       const body = Buffer.from(await response.arrayBuffer());
       process.stdout.write(body);
       if (process.stdout.isTTY && body.length > 0 && body.at(-1) !== 0x0a) process.stdout.write('\n');
+      if (opts.logLevel && opts.logLevel !== 'none') await printRequestLogs(platform, name, opts.logLevel, startedAt);
       const failed = opts.raiseOnStatus ? response.status < 200 || response.status > 299 : response.status >= 400;
       if (failed) throw createError(ErrorCodes.INVOKE_FAILED, `function "${name}" answered HTTP ${response.status} ${response.statusText}`);
     });
+}
+
+/** How long the processor may take to write a request's last log line after answering it. */
+const LOG_FLUSH_MS = 150;
+
+async function printRequestLogs(platform: Platform, name: string, level: Exclude<InvokeLogLevel, 'none'>, fromMs: number): Promise<void> {
+  const toMs = Date.now();
+  await sleep(LOG_FLUSH_MS);
+  const lines: string[] = [];
+  for await (const line of platform.logs(name)) lines.push(line);
+  const picked = requestLogLines(lines, level, fromMs, toMs + LOG_FLUSH_MS);
+  process.stderr.write(`> function logs (${level} and above, ${picked.length} lines):\n${picked.map((l) => `${l}\n`).join('')}`);
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }

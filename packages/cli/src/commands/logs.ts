@@ -1,15 +1,18 @@
 import type { Command } from 'commander';
 import { openPlatform } from '../platforms.js';
-import { platformOption } from './function-options.js';
+import { refuseNuctlFlags, UNSUPPORTED_NUCTL_FLAGS } from '../nuctl-flags.js';
+import { namespaceOption, platformOption } from './function-options.js';
 
 /** `nucleon logs <name>`: the processor's log lines (JSON), optionally followed. */
 export function registerLogs(program: Command): void {
-  program.command('logs')
+  const command = program.command('logs')
     .description('print the log of a deployed function (its processor\'s JSON lines, handler logs included)')
     .argument('<name>', 'function name')
     .option('-f, --follow', 'keep printing new lines until Ctrl-C or the function stops')
     .addOption(platformOption())
-    .addHelpText('after', '\nExit codes: 0 done (also after Ctrl-C while following), 3 no function of that name.')
+    .addOption(namespaceOption())
+    .addHelpText('after', '\nExit codes: 0 done (also after Ctrl-C while following), 3 no function of that name.');
+  refuseNuctlFlags(command, UNSUPPORTED_NUCTL_FLAGS.logs!)
     .action(async (name: string, opts: { follow?: boolean; platform: string }) => {
       const controller = new AbortController();
       const stop = (): void => controller.abort();

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { wholeNumber } from '../config/function-flags.js';
-import { formatWarnings, loadFunction } from '../config/load-function.js';
+import { formatWarnings } from '../config/load-function.js';
+import { prepareFunction } from '../config/prepare-function.js';
 import { cliPackageDir } from '../package-paths.js';
 import { addFunctionOptions, functionFlags, type FunctionOptionValues } from './function-options.js';
 
@@ -23,8 +24,8 @@ export function registerRun(program: Command): void {
       .argParser(wholeNumber('--admin-port', 0, 65535)).default(0))
     .addOption(new Option('--drain-timeout <ms>', 'how long in-flight events may finish on stop')
       .argParser(wholeNumber('--drain-timeout')).default(10_000))
-    .action(async (pathArg: string | undefined, opts: RunOptions) => {
-      const loaded = loadFunction(functionFlags(pathArg, opts));
+    .action(async (positional: string | undefined, opts: RunOptions) => {
+      const loaded = await prepareFunction(functionFlags(positional, opts), (line) => process.stderr.write(`run: ${line}\n`));
       process.stderr.write(formatWarnings(loaded.warnings));
       // Loaded on demand so the other commands start without the processor's dependencies.
       const { startProcessor } = await import('@nucleon/processor');

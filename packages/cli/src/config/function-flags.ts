@@ -1,5 +1,6 @@
 import { ErrorCodes, createError, type EnvVar } from '@nucleon/core';
 import { usageError } from '../errors.js';
+import { parseJsonObjectFlag, parseKeyValueList, parseKeyValueLists } from './key-value-flags.js';
 
 /** The nuctl-style flags `run` and `deploy` share, as typed on the command line. */
 export interface FunctionFlags {
@@ -17,6 +18,28 @@ export interface FunctionFlags {
   name?: string;
   /** Overrides spec.readinessTimeoutSeconds. */
   readinessTimeout?: number;
+  /** metadata.namespace (`-n`); the local platform has one namespace and only records it. */
+  namespace?: string;
+  replicas?: number;
+  minReplicas?: number;
+  maxReplicas?: number;
+  /** `a=b,c=d`, merged into metadata.labels. */
+  labels?: string;
+  /** `a=b,c=d`, merged into metadata.annotations. */
+  annotations?: string;
+  /** spec.description (`--desc`). */
+  desc?: string;
+  /** Appended to spec.build.commands (`--build-command`, repeatable). */
+  buildCommand?: string[];
+  /** spec.build.baseImage. */
+  baseImage?: string;
+  /** A JSON object merged into spec.runtimeAttributes. */
+  runtimeAttrs?: string;
+  /** `cpu=1,memory=128Mi` entries merged into spec.resources.limits / requests (repeatable). */
+  resourceLimit?: string[];
+  resourceRequest?: string[];
+  /** The processor's log level for the function (sets NUCLEON_LOG_LEVEL in spec.env). */
+  loggerLevel?: string;
 }
 
 /** Flags parsed into the config values they override. */
@@ -27,7 +50,25 @@ export interface ConfigOverrides {
   env: EnvVar[];
   triggers?: Record<string, unknown>;
   readinessTimeoutSeconds?: number;
+  namespace?: string;
+  replicas?: number;
+  minReplicas?: number;
+  maxReplicas?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  description?: string;
+  buildCommands?: string[];
+  baseImage?: string;
+  runtimeAttributes?: Record<string, unknown>;
+  resourceLimits?: Record<string, string>;
+  resourceRequests?: Record<string, string>;
 }
+
+/** Log levels `--logger-level` accepts (Nuclio's names). */
+export const LOGGER_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** The environment variable the processor reads its log level from. */
+export const LOG_LEVEL_ENV = 'NUCLEON_LOG_LEVEL';
 
 /** Parses `-e NAME=VALUE` entries; a missing `=` or an empty name is a usage error. */
 export function parseEnvFlags(entries: readonly string[] = []): EnvVar[] {
@@ -61,13 +102,30 @@ export function parseTriggersFlag(text: string | undefined): Record<string, unkn
 export function overridesFrom(flags: FunctionFlags): ConfigOverrides {
   if (flags.runtime === '') throw usageError('--runtime must not be empty');
   if (flags.handler === '') throw usageError('--handler must not be empty');
+  if (flags.loggerLevel !== undefined && !(LOGGER_LEVELS as readonly string[]).includes(flags.loggerLevel)) {
+    throw usageError(`--logger-level must be one of ${LOGGER_LEVELS.join(', ')}, got "${flags.loggerLevel}"`);
+  }
+  const env = parseEnvFlags(flags.env);
+  if (flags.loggerLevel !== undefined) env.push({ name: LOG_LEVEL_ENV, value: flags.loggerLevel });
   return {
     name: flags.name,
     runtime: flags.runtime,
     handler: flags.handler,
-    env: parseEnvFlags(flags.env),
+    env,
     triggers: parseTriggersFlag(flags.triggers),
     readinessTimeoutSeconds: flags.readinessTimeout,
+    namespace: flags.namespace,
+    replicas: flags.replicas,
+    minReplicas: flags.minReplicas,
+    maxReplicas: flags.maxReplicas,
+    labels: parseKeyValueList('--labels', flags.labels),
+    annotations: parseKeyValueList('--annotations', flags.annotations),
+    description: flags.desc,
+    buildCommands: flags.buildCommand,
+    baseImage: flags.baseImage,
+    runtimeAttributes: parseJsonObjectFlag('--runtime-attrs', flags.runtimeAttrs, '{"arguments":"-x"}'),
+    resourceLimits: parseKeyValueLists('--resource-limit', flags.resourceLimit),
+    resourceRequests: parseKeyValueLists('--resource-request', flags.resourceRequest),
   };
 }
 

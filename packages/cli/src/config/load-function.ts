@@ -3,6 +3,7 @@ import {
   createError, ErrorCodes, parseFunctionConfigText, validateFunctionConfig, type ConfigProblem, type FunctionConfig,
 } from '@nucleon/core';
 import { handlerForFile, nameFromPath, runtimeForFile } from '../function-name.js';
+import { decodeFunctionSourceCode } from '../source/function-source-code.js';
 import { overridesFrom, type FunctionFlags } from './function-flags.js';
 import { locateFunction } from './locate-function.js';
 import { mergeConfig, type InferredDefaults } from './merge-config.js';
@@ -34,8 +35,23 @@ export function loadFunction(flags: FunctionFlags, cwd = process.cwd()): LoadedF
   }
   const source = configFile ?? handlerFile ?? functionDir;
   const defaultName = nameFromPath(handlerFile ?? configFile ?? functionDir);
+  const codeDir = takeFunctionSourceCode(merged) ?? functionDir;
   const { config, warnings } = validateFunctionConfig(merged, { defaultName, source });
-  return { config, warnings, functionDir, source };
+  return { config, warnings, functionDir: codeDir, source };
+}
+
+/**
+ * Nuclio's `spec.build.functionSourceCode`: decoded into a source folder that becomes the
+ * code directory, and removed from the configuration (the code is deployed, not carried).
+ */
+function takeFunctionSourceCode(config: unknown): string | undefined {
+  const spec = (config as { spec?: Record<string, unknown> } | null)?.spec;
+  const build = spec?.build as Record<string, unknown> | undefined;
+  if (typeof build?.functionSourceCode !== 'string' || build.functionSourceCode === '') return undefined;
+  if (typeof spec?.runtime !== 'string' || typeof spec.handler !== 'string') return undefined;
+  const dir = decodeFunctionSourceCode(build.functionSourceCode, spec.runtime, spec.handler);
+  delete build.functionSourceCode;
+  return dir;
 }
 
 function readConfig(file: string): string {

@@ -30,11 +30,47 @@ export function mergeConfig(raw: unknown, overrides: ConfigOverrides, inferred: 
   if (overrides.env.length > 0) spec.env = mergeEnv(spec.env, overrides.env);
   if (overrides.triggers !== undefined) spec.triggers = overrides.triggers;
   if (overrides.readinessTimeoutSeconds !== undefined) spec.readinessTimeoutSeconds = overrides.readinessTimeoutSeconds;
-  if (overrides.name !== undefined) {
-    if (config.metadata !== undefined && !isObject(config.metadata)) return config;
-    config.metadata = { ...(isObject(config.metadata) ? config.metadata : {}), name: overrides.name };
+  setDefined(spec, 'replicas', overrides.replicas);
+  setDefined(spec, 'minReplicas', overrides.minReplicas);
+  setDefined(spec, 'maxReplicas', overrides.maxReplicas);
+  setDefined(spec, 'description', overrides.description);
+  if (overrides.runtimeAttributes) spec.runtimeAttributes = mergeInto(spec.runtimeAttributes, overrides.runtimeAttributes);
+  if (overrides.resourceLimits || overrides.resourceRequests) {
+    const resources = isObject(spec.resources) ? { ...spec.resources } : {};
+    if (overrides.resourceLimits) resources.limits = mergeInto(resources.limits, overrides.resourceLimits);
+    if (overrides.resourceRequests) resources.requests = mergeInto(resources.requests, overrides.resourceRequests);
+    spec.resources = resources;
   }
+  if ((overrides.buildCommands?.length ?? 0) > 0 || overrides.baseImage !== undefined) {
+    const build = isObject(spec.build) ? { ...spec.build } : {};
+    // nuctl appends --build-command to the file's commands rather than replacing them.
+    if (overrides.buildCommands?.length) build.commands = [...(Array.isArray(build.commands) ? build.commands : []), ...overrides.buildCommands];
+    setDefined(build, 'baseImage', overrides.baseImage);
+    spec.build = build;
+  }
+  return mergeMetadata(config, overrides);
+}
+
+function mergeMetadata(config: Record<string, unknown>, overrides: ConfigOverrides): Record<string, unknown> {
+  const { name, namespace, labels, annotations } = overrides;
+  if (name === undefined && namespace === undefined && labels === undefined && annotations === undefined) return config;
+  if (config.metadata !== undefined && !isObject(config.metadata)) return config;
+  const metadata: Record<string, unknown> = { ...(isObject(config.metadata) ? config.metadata : {}) };
+  setDefined(metadata, 'name', name);
+  setDefined(metadata, 'namespace', namespace);
+  if (labels) metadata.labels = mergeInto(metadata.labels, labels);
+  if (annotations) metadata.annotations = mergeInto(metadata.annotations, annotations);
+  config.metadata = metadata;
   return config;
+}
+
+function setDefined(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (value !== undefined) target[key] = value;
+}
+
+/** Flag entries over the file's mapping; a file value that is not a mapping is replaced. */
+function mergeInto(current: unknown, extra: Record<string, unknown>): Record<string, unknown> {
+  return { ...(isObject(current) ? current : {}), ...extra };
 }
 
 function mergeEnv(current: unknown, extra: ConfigOverrides['env']): unknown {
