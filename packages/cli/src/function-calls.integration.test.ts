@@ -121,8 +121,8 @@ beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "pnpm -r build" first`);
   home = await mkdtemp(join(tmpdir(), 'nucleon-calls-it-'));
   env = { ...process.env, NUCLEON_HOME: home, NUCLEON_DEBUG: '' };
-  await deploy('adder', 'python:3.9', 'main:handler', { 'main.py': CALLEE });
-  await deploy('py-caller', 'python:3.9', 'main:handler', { 'main.py': PY_CALLER });
+  await deploy('adder', 'python', 'main:handler', { 'main.py': CALLEE });
+  await deploy('py-caller', 'python', 'main:handler', { 'main.py': PY_CALLER });
   await deploy('node-caller', 'nodejs', 'main:handler', { 'main.mjs': NODE_CALLER });
   // A first Go build downloads the SDK and compiles: minutes on a cold machine.
   await deploy('go-caller', 'golang', 'main:Handler', { 'main.go': GO_CALLER });
