@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, killIfAlive, recordedPids, runNucleon, type CliResult } from './test-helpers/cli-process.js';
 
 // Function-to-function calls on the local platform, deployed with the built CLI: a Python
-// callee, and callers in Python, Go and Node that return what the callee answered. Each
+// callee, and callers in Python, Go, Node and .NET that return what the callee answered. Each
 // caller also answers `/fields` with Nuclio's event fields as its runtime shows them.
 
 const PROCESSOR_MAIN = 'processor/dist/main.js';
@@ -101,6 +101,40 @@ export async function handler(context, event) {
 }
 `;
 
+const DOTNET_CALLER = `using System;
+using System.Collections.Generic;
+using System.Text;
+using Nuclio.Sdk;
+
+public class nuclio
+{
+    public object Main(Context context, Event eventBase)
+    {
+        if (eventBase.Path == "/fields")
+        {
+            return new Dictionary<string, object> {
+                { "kind", eventBase.Trigger.Kind }, { "name", eventBase.Trigger.Name }, { "id", eventBase.Id }, { "url", eventBase.Url },
+                { "timestamp", (eventBase.Timestamp - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalSeconds },
+                { "type", eventBase.Type }, { "type_version", eventBase.TypeVersion }, { "version", eventBase.Version == 0 ? "" : eventBase.Version.ToString() },
+            };
+        }
+        var call = new Event { Path = "/add", ContentType = "application/json" };
+        call.SetBody("{\\"a\\":2,\\"b\\":3}");
+        call.Headers["x-trace"] = "t-dotnet";
+        try
+        {
+            var response = context.Platform.CallFunction(eventBase.GetFieldString("callee"), call, TimeSpan.FromSeconds(10));
+            return new Response { StatusCode = 200, ContentType = "application/json", Body = "{\\"status\\":" + response.StatusCode +
+                ",\\"sum\\":\\"" + response.Headers["x-sum"] + "\\",\\"body\\":" + Encoding.UTF8.GetString((byte[])response.Body) + "}" };
+        }
+        catch (CallFunctionException e)
+        {
+            return new Response { StatusCode = 502, Body = e.Code + ": " + e.Message };
+        }
+    }
+}
+`;
+
 async function deploy(name: string, runtime: string, handler: string, files: Record<string, string>): Promise<void> {
   const dir = join(home, name);
   await mkdir(dir, { recursive: true });
@@ -126,6 +160,7 @@ beforeAll(async () => {
   await deploy('node-caller', 'nodejs', 'main:handler', { 'main.mjs': NODE_CALLER });
   // A first Go build downloads the SDK and compiles: minutes on a cold machine.
   await deploy('go-caller', 'golang', 'main:Handler', { 'main.go': GO_CALLER });
+  await deploy('dotnet-caller', 'dotnetcore', 'nuclio:Main', { 'main.cs': DOTNET_CALLER });
 }, 600_000);
 
 afterAll(async () => {
@@ -137,10 +172,10 @@ const ANSWER = { status: 201, sum: '5', body: { sum: 5, path: '/add', method: 'P
 
 describe('function-to-function calls on the local platform (built CLI, real processors)', () => {
   it('publishes an address file for each deployed function', async () => {
-    expect((await readdir(join(home, 'local', 'addresses'))).sort()).toEqual(['adder.json', 'go-caller.json', 'node-caller.json', 'py-caller.json']);
+    expect((await readdir(join(home, 'local', 'addresses'))).sort()).toEqual(['adder.json', 'dotnet-caller.json', 'go-caller.json', 'node-caller.json', 'py-caller.json']);
   });
 
-  it.each([['py-caller', 't-py'], ['go-caller', 't-go'], ['node-caller', 't-node']])('%s calls the Python callee and returns its status, headers and body', async (caller, trace) => {
+  it.each([['py-caller', 't-py'], ['go-caller', 't-go'], ['node-caller', 't-node'], ['dotnet-caller', 't-dotnet']])('%s calls the Python callee and returns its status, headers and body', async (caller, trace) => {
     const { status, text } = await invoke(caller, '/?callee=adder');
     expect(status).toBe(200);
     expect(JSON.parse(text)).toMatchObject({ ...ANSWER, body: { ...ANSWER.body, trace, caller } });
@@ -150,11 +185,12 @@ describe('function-to-function calls on the local platform (built CLI, real proc
     ['py-caller', 'CallFunctionError: function "ghost" not found on the local platform'],
     ['go-caller', 'function "ghost" not found on the local platform'],
     ['node-caller', 'NUCLEON_ERR_CALLEE_NOT_FOUND: function "ghost" not found on the local platform'],
+    ['dotnet-caller', 'NUCLEON_ERR_CALLEE_NOT_FOUND: function "ghost" not found on the local platform'],
   ])('%s calling a missing function gets a clear error it can handle', async (caller, message) => {
     expect(await invoke(caller, '/?callee=ghost')).toEqual({ status: 502, text: message });
   });
 
-  it.each(['py-caller', 'go-caller', 'node-caller'])('%s sees Nuclio\'s event fields', async (caller) => {
+  it.each(['py-caller', 'go-caller', 'node-caller', 'dotnet-caller'])('%s sees Nuclio\'s event fields', async (caller) => {
     const before = Date.now() / 1000;
     const fields = JSON.parse((await invoke(caller, '/fields?x=1')).text) as Record<string, unknown>;
     expect(fields).toMatchObject({ kind: 'http', name: 'web', url: '/fields?x=1', type: '', type_version: '', version: '' });
@@ -166,6 +202,6 @@ describe('function-to-function calls on the local platform (built CLI, real proc
   it('a deleted callee is "not found" for its callers', async () => {
     expect((await nucleon('delete', 'adder')).code).toBe(0);
     expect(await invoke('py-caller', '/?callee=adder')).toEqual({ status: 502, text: 'CallFunctionError: function "adder" not found on the local platform' });
-    expect((await readdir(join(home, 'local', 'addresses'))).sort()).toEqual(['go-caller.json', 'node-caller.json', 'py-caller.json']);
+    expect((await readdir(join(home, 'local', 'addresses'))).sort()).toEqual(['dotnet-caller.json', 'go-caller.json', 'node-caller.json', 'py-caller.json']);
   });
 });
