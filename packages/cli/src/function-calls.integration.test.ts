@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, killIfAlive, recordedPids, runNucleon, type CliResult } from './test-helpers/cli-process.js';
+import { CALLEE, functionYaml as yaml, PY_CALLER } from './test-helpers/function-call-handlers.js';
 
 // Function-to-function calls on the local platform, deployed with the built CLI: a Python
 // callee, and callers in Python, Go, Node and .NET that return what the callee answered. Each
@@ -17,44 +18,6 @@ const urls: Record<string, string> = {};
 function nucleon(...args: string[]): Promise<CliResult> {
   return runNucleon(args, { cwd: home, env, timeoutMs: 280_000 });
 }
-
-const yaml = (name: string, runtime: string, handler: string): string => `apiVersion: nuclio.io/v1
-kind: NuclioFunction
-metadata:
-  name: ${name}
-spec:
-  runtime: ${runtime}
-  handler: ${handler}
-  readinessTimeoutSeconds: 270
-  triggers:
-    web:
-      kind: http
-`;
-
-const CALLEE = `
-def handler(context, event):
-    total = event.body['a'] + event.body['b']
-    return context.Response(status_code=201, content_type='application/json', headers={'x-sum': str(total)},
-                            body={'sum': total, 'path': event.path, 'method': event.method,
-                                  'trace': event.headers.get('x-trace'), 'caller': event.headers.get('x-nucleon-caller')})
-`;
-
-const PY_CALLER = `
-import nuclio_sdk
-
-def handler(context, event):
-    if event.path == '/fields':
-        return {'kind': event.trigger.kind, 'name': event.trigger.name, 'id': event.id, 'url': event.url,
-                'timestamp': event.timestamp.timestamp(), 'type': event.type, 'type_version': event.type_version,
-                'version': event.version}
-    callee = event.fields.get('callee', 'adder')
-    try:
-        response = context.platform.call_function(callee, nuclio_sdk.Event(
-            body={'a': 2, 'b': 3}, path='/add', method='POST', headers={'x-trace': 't-py'}), timeout=10)
-    except Exception as err:
-        return context.Response(status_code=502, body='{0}: {1}'.format(type(err).__name__, err))
-    return {'status': response.status_code, 'sum': response.headers.get('x-sum'), 'body': response.body}
-`;
 
 const GO_CALLER = `package main
 
