@@ -28,6 +28,16 @@ async def handler(context, event):
     return context.Response(status_code=response.status_code, body=response.body, content_type=response.content_type)
 '''
 
+INIT_CALLER = '''
+import nuclio_sdk
+
+def init_context(context):
+    context.user_data.config = context.platform.call_function('config', nuclio_sdk.Event(method='GET', path='/settings')).body
+
+def handler(context, event):
+    return context.user_data.config
+'''
+
 FIELDS = '''
 def handler(context, event):
     return {'kind': event.trigger.kind, 'name': event.trigger.name, 'id': event.id, 'url': event.url,
@@ -97,6 +107,21 @@ class CallFunction(unittest.TestCase):
         answer(p, call, {'statusCode': 418, 'contentType': 'text/x-tea'}, b'teapot')
         meta, body = p.recv_until(proto.RESPONSE, 5)[-1].meta_body()
         self.assertEqual((meta['statusCode'], meta['contentType'], body), (418, 'text/x-tea', b'teapot'))
+
+
+    def test_init_context_may_call_before_ready(self):
+        p = FakeProcessor({'main.py': INIT_CALLER})
+        self.addCleanup(p.close)
+        p.accept()
+        self.assertEqual(p.recv().type, proto.HELLO)
+        p.send(proto.WELCOME, 0, proto.encode_json({'version': 1, 'functionName': 'fn', 'workerId': 0, 'capabilities': ['call']}))
+        call = p.recv_until(proto.CALL)[-1]
+        meta, _ = call.meta_body()
+        self.assertEqual((meta['function'], meta['method'], meta['path'], meta['eventId']), ('config', 'GET', '/settings', 0))
+        answer(p, call, {'statusCode': 200, 'contentType': 'application/json'}, b'{"mode": "fast"}')
+        p.recv_until(proto.READY)
+        p.event(1)
+        self.assertEqual(json.loads(p.recv_until(proto.RESPONSE, 1)[-1].meta_body()[1]), {'mode': 'fast'})
 
 
 class EventFields(unittest.TestCase):
