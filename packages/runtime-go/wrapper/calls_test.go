@@ -114,3 +114,32 @@ func TestEventCarriesNuclioTypeFields(t *testing.T) {
 		t.Fatalf("event fields: %+v", meta)
 	}
 }
+
+func TestInitContextMayCallBeforeReady(t *testing.T) {
+	initContext := func(context *nuclio.Context) error {
+		response, err := context.Platform.CallFunction("config", &nuclio.MemoryEvent{Path: "/settings"})
+		if err != nil {
+			return err
+		}
+		context.UserData = string(response.Body)
+		return nil
+	}
+	handler := func(context *nuclio.Context, event nuclio.Event) (interface{}, error) { return context.UserData, nil }
+	p := startSession(t, config{maxInFlight: 1}, handler, initContext)
+	p.next() // HELLO
+	p.writeJSON(frameWelcome, map[string]interface{}{"version": 1, "functionName": "fn", "workerId": 0, "capabilities": []string{"call"}})
+	call := p.nextOf(frameCall)
+	var meta callMeta
+	if _, err := decodeMetaBody(call.payload, &meta); err != nil || meta.Function != "config" || meta.Method != "GET" || meta.Path != "/settings" {
+		t.Fatalf("CALL %+v: %v", meta, err)
+	}
+	answer, _ := encodeMetaBody(map[string]interface{}{"statusCode": 200, "contentType": "text/plain"}, []byte("fast"))
+	p.write(frameCallResult, call.id, answer)
+	p.nextOf(frameReady)
+	p.sendEvent(1, "/", "")
+	var rmeta responseMeta
+	body, _ := decodeMetaBody(p.nextOf(frameResponse).payload, &rmeta)
+	if string(body) != "fast" {
+		t.Fatalf("handler answered %q", body)
+	}
+}
