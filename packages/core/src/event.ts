@@ -26,6 +26,12 @@ export interface Event {
   url: string;
   timestamp: Date;
   trigger: TriggerInfo;
+  /** Event type, for sources that carry one (CloudEvents `type`); Nuclio's `event.type`. */
+  type?: string;
+  /** Version of the event type (Nuclio's `event.type_version`). */
+  typeVersion?: string;
+  /** Version of the event format (CloudEvents `specversion`; Nuclio's `event.version`). */
+  version?: string;
   /** Stream sources: topic / queue / subject the record came from. */
   topic?: string;
   /** Stream sources: partition or shard id. */

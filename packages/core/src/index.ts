@@ -5,7 +5,13 @@ export { Response, isResponse } from './response.js';
 export { normalizeResult } from './result-normalizer.js';
 export type { NormalizedResponse } from './result-normalizer.js';
 export type { ResponseInit, ResponseHeaders } from './response.js';
-export type { Context, HandlerResult } from './context.js';
+export type {
+  Context, HandlerResult, ContextPlatform, CallFunctionEvent, CallFunctionOptions, CallFunctionResponse,
+} from './context.js';
+export {
+  FUNCTION_ADDRESSES_ENV, PLATFORM_NAME_ENV, isFunctionName, readFunctionAddress, removeFunctionAddress, writeFunctionAddress,
+} from './function-addresses.js';
+export type { FunctionAddress } from './function-addresses.js';
 export type { Logger, LogFields, LogLevel } from './logger.js';
 export { defineTrigger, defineRuntime, definePlatform } from './plugin.js';
 export type {

@@ -3,6 +3,7 @@ import { createError, type DeployRequest, ErrorCodes, findFreePort, hasHttpTrigg
 import { candidateName, containerName, retiringName } from './container-names.js';
 import { tailLogLines } from './container-logs.js';
 import { containerSpec } from './container-spec.js';
+import { publishAddress, withAddresses } from './function-addresses.js';
 import { inspectOrUndefined, removeQuietly, statusCodeOf, stopAndRemove, type DockerClient } from './docker-client.js';
 import { LABELS, readLabels } from './labels.js';
 import type { ResolvedSettings } from './settings.js';
@@ -39,12 +40,12 @@ export async function deployFunction(docker: DockerClient, settings: ResolvedSet
   let adminPort = await findFreePort();
   while (adminPort === httpPort) adminPort = await findFreePort();
   const now = Date.now();
-  const spec = containerSpec({
+  const spec = await withAddresses(containerSpec({
     config, image, name: candidateName(name), httpPort, adminPort,
     hasHttpTrigger: hasHttpTrigger(config),
     createdAt: new Date(now).toISOString(),
     staleAfter: new Date(now + timeoutMs + STALE_MARGIN_MS).toISOString(),
-  }, settings);
+  }, settings));
 
   const { id } = await createCandidate(docker, spec, name, image);
   const container = docker.getContainer(id);
@@ -72,6 +73,7 @@ export async function deployFunction(docker: DockerClient, settings: ResolvedSet
       { details: { image, logTail: tail.join('\n'), outcome: outcome.kind } });
   }
   await switchOver(docker, settings, name, id);
+  await publishAddress(name, httpPort, hasHttpTrigger(config));
   return container.inspect();
 }
 

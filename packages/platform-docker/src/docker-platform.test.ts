@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateFunctionConfig, type FunctionConfig } from '@nucleon/core';
 import { containerSpec } from './container-spec.js';
@@ -15,6 +18,8 @@ async function failure(promise: Promise<unknown>): Promise<Error & { code?: stri
 
 let docker: FakeDocker;
 afterEach(async () => docker?.close());
+// Deploys publish function addresses under NUCLEON_HOME: keep them out of the real one.
+process.env.NUCLEON_HOME = mkdtempSync(join(tmpdir(), 'nucleon-docker-unit-'));
 
 describe('DockerPlatform (in-memory engine)', () => {
   it('refuses a function without spec.image with a coded error that says how to get one', async () => {

@@ -3,6 +3,7 @@ import { candidateName, containerName, retiringName } from './container-names.js
 import { streamLogLines } from './container-logs.js';
 import { deployFunction } from './deploy.js';
 import { inspectOrUndefined, removeQuietly, stopAndRemove, type DockerClient } from './docker-client.js';
+import { withdrawAddress } from './function-addresses.js';
 import { statusOf } from './function-status.js';
 import { LABELS, readLabels } from './labels.js';
 import type { ResolvedSettings } from './settings.js';
@@ -48,6 +49,7 @@ export class DockerPlatform implements Platform {
   async delete(name: string): Promise<void> {
     const info = await inspectOrUndefined(this.docker, containerName(name));
     if (!info || readLabels(info.Config.Labels)?.name !== name) throw notFound(name);
+    await withdrawAddress(name);
     await stopAndRemove(this.docker, info.Id, this.settings.stopTimeoutSeconds);
     // A mid-switch leftover of a dead CLI would otherwise keep running unseen.
     await removeQuietly(this.docker, retiringName(name));

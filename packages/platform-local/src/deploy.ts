@@ -1,6 +1,7 @@
 import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createError, type DeployRequest, ErrorCodes, findFreePort, hasHttpTrigger } from '@nucleon/core';
+import { publishAddress } from './function-addresses.js';
 import { isOurProcessor } from './liveness.js';
 import { tailLines } from './log-file.js';
 import { withNameLock } from './name-lock.js';
@@ -62,6 +63,7 @@ export async function deployFunction(store: StateStore, settings: ResolvedSettin
       hasHttpTrigger: hasHttpTrigger(config),
     };
     await store.write(record);
+    await publishAddress(store.stateDir, record);
     await rm(pendingFile(store, name), { force: true });
     if (replacing && previous) await stopProcessor(previous.pid, previous.processorEntry);
     return record;

@@ -1,5 +1,6 @@
 import { createError, ErrorCodes, type DeployRequest, type FunctionStatus, type LogsOptions, type Platform } from '@nucleon/core';
 import { deployFunction, stopOrphan } from './deploy.js';
+import { withdrawAddress } from './function-addresses.js';
 import { statusOf } from './function-status.js';
 import { isOurProcessor } from './liveness.js';
 import { readLogLines } from './log-file.js';
@@ -47,6 +48,7 @@ export class LocalPlatform implements Platform {
       const record = await this.store.read(name);
       if (!record) throw notFound(name);
       await stopOrphan(this.store, name);
+      await withdrawAddress(this.store.stateDir, name);
       const gone = await stopProcessor(record.pid, record.processorEntry);
       if (!gone) {
         throw createError(ErrorCodes.PLUGIN_FAILED, `could not stop the processor of "${name}" (pid ${record.pid})`);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import type { EnvVar } from '@nucleon/core';
+import { addressEnv } from './function-addresses.js';
 import type { ResolvedSettings } from './settings.js';
 
 /** What {@link spawnProcessor} needs to start one processor. */
@@ -29,6 +30,7 @@ export function spawnProcessor(options: SpawnOptions): ChildProcess {
     NUCLEON_ADMIN_PORT: String(adminPort),
     NUCLEON_ADMIN_HOST: '127.0.0.1',
     NUCLEON_PLUGIN_PATHS: settings.pluginPaths.join(':'),
+    ...addressEnv(settings.stateDir),
   });
   const fd = openSync(logFile, 'a');
   try {

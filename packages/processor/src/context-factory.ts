@@ -1,7 +1,9 @@
-import { Response, type Context, type Logger } from '@nucleon/core';
+import { Response, type Context, type ContextPlatform, type Logger } from '@nucleon/core';
 
 /** Builds the context one worker keeps for its life; the runtime may replace `callback`. */
-export function createWorkerContext(options: { logger: Logger; functionName: string; triggerName: string; workerId: number }): Context {
+export function createWorkerContext(options: {
+  logger: Logger; functionName: string; triggerName: string; workerId: number; platform: ContextPlatform;
+}): Context {
   return {
     logger: options.logger.child({ trigger: options.triggerName, worker: options.workerId }),
     userData: {},
@@ -10,5 +12,6 @@ export function createWorkerContext(options: { logger: Logger; functionName: str
     workerId: options.workerId,
     functionName: options.functionName,
     triggerName: options.triggerName,
+    platform: options.platform,
   };
 }

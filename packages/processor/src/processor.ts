@@ -2,10 +2,11 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ErrorCodes, createError, isNucleonError, validateAttributes, type ConfigProblem, type FunctionConfig, type Logger,
-  type Runtime, type Trigger, type TriggerConfig,
+  type ContextPlatform, type Runtime, type Trigger, type TriggerConfig,
 } from '@nucleon/core';
 import { startAdminServer, type AdminServer } from './admin-server.js';
 import { createWorkerContext } from './context-factory.js';
+import { createFunctionCaller } from './function-caller.js';
 import { createLogger, errorFields } from './logging.js';
 import { ProcessorMetrics } from './metrics.js';
 import { loadPlugin } from './plugin-loader.js';
@@ -95,6 +96,9 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
     runtime = runtimePlugin.create({ function: config, functionDir: options.functionDir, logger: logger.child({ runtime: runtimePlugin.name }) });
     await runtime.start();
 
+    const platform = createFunctionCaller({
+      env: process.env, callerName: config.metadata.name, defaultTimeoutMs: config.spec.eventTimeoutMs, logger: logger.child({ component: 'calls' }),
+    });
     const configured = Object.entries(config.spec.triggers).filter(([, t]) => !t.disable);
     if (configured.length === 0) logger.info('no trigger configured; using the default HTTP trigger "default-http"');
     const entries = configured.length > 0 ? configured : [['default-http', DEFAULT_TRIGGER] as const];
@@ -103,7 +107,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
       const isHttp = triggerPackage(triggerConfig.kind) === triggerPackage('http');
       const override = isHttp && !httpOverridden ? listenOverride(options) : undefined;
       if (isHttp) httpOverridden = true;
-      triggers.push(await startTrigger({ triggerName, triggerConfig, override, config, runtime, metrics, logger, searchPaths }));
+      triggers.push(await startTrigger({ triggerName, triggerConfig, override, config, runtime, metrics, logger, searchPaths, platform }));
     }
     ready = true;
     const http = triggers.map((t) => t.trigger.address?.()).find((a) => a !== undefined);
@@ -132,9 +136,9 @@ function listenOverride(options: ProcessorOptions): Record<string, unknown> | un
 
 async function startTrigger(args: {
   triggerName: string; triggerConfig: TriggerConfig; override: Record<string, unknown> | undefined; config: FunctionConfig;
-  runtime: Runtime; metrics: ProcessorMetrics; logger: Logger; searchPaths: string[];
+  runtime: Runtime; metrics: ProcessorMetrics; logger: Logger; searchPaths: string[]; platform: ContextPlatform;
 }): Promise<RunningTrigger> {
-  const { triggerName, triggerConfig, config, runtime, metrics, logger } = args;
+  const { triggerName, triggerConfig, config, runtime, metrics, logger, platform } = args;
   const path = `spec.triggers.${triggerName}`;
   const plugin = await loadPlugin({
     kind: 'trigger', packageName: triggerPackage(triggerConfig.kind), configuredAs: triggerConfig.kind,
@@ -150,7 +154,7 @@ async function startTrigger(args: {
       triggerName, numWorkers, runtime, logger: triggerLogger,
       availabilityTimeoutMs: triggerConfig.workerAvailabilityTimeoutMilliseconds,
       eventTimeoutMs: config.spec.eventTimeoutMs,
-      createContext: (workerId) => createWorkerContext({ logger, functionName: config.metadata.name, triggerName, workerId }),
+      createContext: (workerId) => createWorkerContext({ logger, functionName: config.metadata.name, triggerName, workerId, platform }),
       metrics: metrics.forTrigger(triggerName, () => pool?.inFlight ?? 0),
     });
     const trigger = plugin.create({

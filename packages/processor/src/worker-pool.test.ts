@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCodes, Response, type Context, type Event, type NucleonError, type Runtime, type RuntimeWorker } from '@nucleon/core';
-import { createTestEvent, noopLogger } from '@nucleon/core/testing';
+import { createTestEvent, noopLogger, noPlatform } from '@nucleon/core/testing';
 import { createWorkerContext } from './context-factory.js';
 import type { EventResult, TriggerMetrics } from './metrics.js';
 import { WorkerPool } from './worker-pool.js';
@@ -42,7 +42,7 @@ async function makePool(runtime: FakeRuntime, options: { numWorkers?: number; av
   const pool = await WorkerPool.create({
     triggerName: 'web', numWorkers: options.numWorkers ?? 1, availabilityTimeoutMs: options.availabilityTimeoutMs ?? 1000,
     eventTimeoutMs: options.eventTimeoutMs ?? 0, runtime, metrics, logger: noopLogger,
-    createContext: (workerId) => createWorkerContext({ logger: noopLogger, functionName: 'fn', triggerName: 'web', workerId }),
+    createContext: (workerId) => createWorkerContext({ logger: noopLogger, functionName: 'fn', triggerName: 'web', workerId, platform: noPlatform }),
   });
   pools.push(pool);
   return { pool, results };

@@ -15,7 +15,7 @@ describe('the C# wrapper', () => {
 
   it('compiles on its own with no warnings', () => {
     const result = spawnSync('mcs', ['-nologo', '-warnaserror+', '-target:library', `-out:${join(out, 'wrapper.dll')}`,
-      ...['Json.cs', 'Frames.cs', 'Sdk.cs', 'Program.cs'].map((f) => join(WRAPPER_DIR, f))], { encoding: 'utf8', timeout: 120_000 });
+      ...['Json.cs', 'Frames.cs', 'Sdk.cs', 'Calls.cs', 'Program.cs'].map((f) => join(WRAPPER_DIR, f))], { encoding: 'utf8', timeout: 120_000 });
     expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
   }, 150_000);
 

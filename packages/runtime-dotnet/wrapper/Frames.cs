@@ -11,10 +11,12 @@ namespace Nucleon.Wrapper
         public const byte Event = 16, Response = 17, Error = 18;
         public const byte Log = 32, Metric = 33, Ack = 34;
         public const byte Drain = 48, Drained = 49, Terminate = 50;
+        public const byte Call = 64, CallResult = 65;
 
         public static bool IsKnown(byte type)
         {
-            return (type >= 1 && type <= 4) || (type >= 16 && type <= 18) || (type >= 32 && type <= 34) || (type >= 48 && type <= 50);
+            return (type >= 1 && type <= 4) || (type >= 16 && type <= 18) || (type >= 32 && type <= 34) || (type >= 48 && type <= 50) ||
+                type == Call || type == CallResult;
         }
     }
 

@@ -39,6 +39,7 @@ namespace Nucleon.Wrapper
         static bool drainedSent;
         static Func<Context, Event, object> handler;
         static Context context;
+        static Calls calls;
 
         public static int Main(string[] args)
         {
@@ -99,6 +100,7 @@ namespace Nucleon.Wrapper
             if (!welcome.TryGetValue("version", out version) || Convert.ToInt64(version, CultureInfo.InvariantCulture) != 1)
                 throw new ProtocolException("WELCOME chose protocol version " + version + "; this wrapper speaks 1");
 
+            calls = new Calls(reader, Calls.Offered(welcome), Send);
             try
             {
                 Load(welcome);
@@ -111,6 +113,7 @@ namespace Nucleon.Wrapper
                 return 1;
             }
             Send(Frames.EncodeJson(FrameType.Ready, 0, new Dictionary<string, object>()));
+            calls.LoopReads = maxInFlight > 1;
             Serve(reader, maxInFlight);
             return 0;
         }
@@ -169,6 +172,7 @@ namespace Nucleon.Wrapper
             int.TryParse(Env("NUCLEON_WORKER_ID", "0"), NumberStyles.Integer, CultureInfo.InvariantCulture, out workerId);
             context.WorkerId = workerId;
             context.Logger.Sink = SendLog;
+            context.Platform.Caller = (name, ev, timeout) => calls.CallFunction(name, ev, timeout, currentEventId);
 
             var init = type.GetMethod("InitContext", BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static, null, new[] { typeof(Context) }, null);
             if (init != null)
@@ -218,7 +222,7 @@ namespace Nucleon.Wrapper
             for (;;)
             {
                 Frame frame;
-                try { frame = reader.Read(); }
+                try { frame = calls.Next(); }
                 catch (IOException) { frame = null; }
                 catch (SocketException) { frame = null; }
                 if (frame == null) Environment.Exit(0);
@@ -236,6 +240,9 @@ namespace Nucleon.Wrapper
                         break;
                     case FrameType.Terminate:
                         Environment.Exit(0);
+                        break;
+                    case FrameType.CallResult:
+                        calls.Deliver(frame);
                         break;
                     default:
                         throw new ProtocolException("unexpected frame type " + frame.Type + " from the processor");
@@ -323,6 +330,11 @@ namespace Nucleon.Wrapper
             }
             var trigger = (meta.TryGetValue("trigger", out value) ? value : null) as Dictionary<string, object>;
             if (trigger != null) ev.Trigger = new Trigger { Kind = Str(trigger, "kind"), Name = Str(trigger, "name"), Class = Str(trigger, "name") };
+            ev.Type = Str(meta, "type") ?? "";
+            ev.TypeVersion = Str(meta, "typeVersion") ?? "";
+            long major;
+            var formatVersion = (Str(meta, "version") ?? "").Split('.')[0];
+            if (long.TryParse(formatVersion, NumberStyles.Integer, CultureInfo.InvariantCulture, out major)) ev.Version = major;
             ev.Topic = Str(meta, "topic");
             if (meta.TryGetValue("shardId", out value) && value != null) ev.ShardId = Convert.ToInt64(value, CultureInfo.InvariantCulture);
             ev.Offset = Str(meta, "offset");

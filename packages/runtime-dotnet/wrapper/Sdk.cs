@@ -17,12 +17,42 @@ namespace Nuclio.Sdk
         public string Name { get; set; }
         public bool IsInitialized { get; set; }
         public int WorkerId { get; set; }
+        /// <summary>What the platform offers handlers: CallFunction.</summary>
+        public Platform Platform { get; set; }
 
         public Context()
         {
             Logger = new Logger();
             UserData = new Dictionary<string, object>();
+            Platform = new Platform();
         }
+    }
+
+    /// <summary>context.Platform: calls to other functions on the platform this one runs on.</summary>
+    public class Platform
+    {
+        /// <summary>Set by the wrapper: sends the call to the processor and waits for its answer.</summary>
+        internal Func<string, Event, TimeSpan?, Response> Caller;
+
+        /// <summary>
+        /// Calls function <paramref name="name"/> through its HTTP trigger (method POST unless the event says
+        /// otherwise) and returns its answer whatever the status: StatusCode, Headers (lower-case names),
+        /// ContentType and Body as byte[]. Throws CallFunctionException when no function of that name is
+        /// deployed (Code NUCLEON_ERR_CALLEE_NOT_FOUND) or when it does not answer in time.
+        /// </summary>
+        public Response CallFunction(string name, Event ev, TimeSpan? timeout = null)
+        {
+            if (Caller == null) throw new CallFunctionException("NUCLEON_ERR_CALL_FAILED", "CallFunction: no processor connection to call through");
+            return Caller(name, ev ?? new Event(), timeout);
+        }
+    }
+
+    /// <summary>A function call that got no answer; Code is the processor's error code.</summary>
+    public class CallFunctionException : Exception
+    {
+        public string Code { get; private set; }
+
+        public CallFunctionException(string code, string message) : base(message) { Code = code; }
     }
 
     /// <summary>Nuclio's .NET logger: format-string methods and structured *With variants.</summary>
@@ -93,6 +123,10 @@ namespace Nuclio.Sdk
         public string Method { get; set; }
         public string Path { get; set; }
         public string Url { get; set; }
+        /// <summary>The event's type and its version, for sources that carry them (CloudEvents); empty otherwise.</summary>
+        public string Type { get; set; }
+        public string TypeVersion { get; set; }
+        /// <summary>Nuclio's numeric event version: the leading number of the source's format version (CloudEvents `1.0` is 1), else 0.</summary>
         public long Version { get; set; }
         public DateTime Timestamp { get; set; }
         public Trigger Trigger { get; set; }
@@ -105,6 +139,8 @@ namespace Nuclio.Sdk
         public Event()
         {
             Body = new byte[0];
+            Type = "";
+            TypeVersion = "";
             Trigger = new Trigger();
             Headers = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
             Fields = new Dictionary<string, object>();

@@ -24,9 +24,12 @@ type eventMeta struct {
 		Kind string `json:"kind"`
 		Name string `json:"name"`
 	} `json:"trigger"`
-	Topic   string      `json:"topic"`
-	ShardID *int        `json:"shardId"`
-	Offset  interface{} `json:"offset"`
+	Type        string      `json:"type"`
+	TypeVersion string      `json:"typeVersion"`
+	Version     string      `json:"version"`
+	Topic       string      `json:"topic"`
+	ShardID     *int        `json:"shardId"`
+	Offset      interface{} `json:"offset"`
 }
 
 // triggerInfo satisfies nuclio.TriggerInfoProvider.
@@ -92,7 +95,9 @@ func (e *event) GetMethod() string                { return e.meta.Method }
 func (e *event) GetPath() string                  { return e.meta.Path }
 func (e *event) GetURL() string                   { return e.meta.URL }
 func (e *event) GetTopic() string                 { return e.meta.Topic }
-func (e *event) GetType() string                  { return "" }
+func (e *event) GetType() string                  { return e.meta.Type }
+func (e *event) GetTypeVersion() string           { return e.meta.TypeVersion }
+func (e *event) GetVersion() string               { return e.meta.Version }
 func (e *event) GetTimestamp() time.Time          { return timeFromSeconds(e.meta.Timestamp) }
 func (e *event) GetHeader(key string) interface{} { return e.GetHeaderByteSlice(key) }
 

@@ -47,6 +47,7 @@ var knownTypes = map[byte]bool{
 	frameEvent: true, frameResponse: true, frameError: true,
 	frameLog: true, frameMetric: true, frameAck: true,
 	frameDrain: true, frameDrained: true, frameTerminate: true,
+	frameCall: true, frameCallResult: true,
 }
 
 // frame is one decoded protocol message.

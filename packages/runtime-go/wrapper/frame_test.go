@@ -39,7 +39,7 @@ func TestReadFrameRejectsBadLengthsAndTypes(t *testing.T) {
 		"length below 5":   {0, 0, 0, 4, 16, 0, 0, 0, 1},
 		"length over 64Mi": be32(maxFrameLength + 1),
 		"unknown type":     {0, 0, 0, 5, 99, 0, 0, 0, 1},
-		"reserved type":    {0, 0, 0, 5, 64, 0, 0, 0, 1},
+		"reserved type":    {0, 0, 0, 5, 100, 0, 0, 0, 1},
 	}
 	for name, input := range cases {
 		_, err := readFrame(bytes.NewReader(input))

@@ -111,6 +111,7 @@ type session struct {
 	handler     HandlerFunc
 	initContext InitContextFunc
 	context     *nuclio.Context
+	calls       *calls
 
 	writeMu  sync.Mutex
 	inFlight sync.WaitGroup
@@ -159,11 +160,12 @@ type helloPayload struct {
 }
 
 type welcomePayload struct {
-	Version        int    `json:"version"`
-	FunctionName   string `json:"functionName"`
-	Handler        string `json:"handler"`
-	WorkerID       *int   `json:"workerId"`
-	EventTimeoutMs int    `json:"eventTimeoutMs"`
+	Version        int      `json:"version"`
+	FunctionName   string   `json:"functionName"`
+	Handler        string   `json:"handler"`
+	WorkerID       *int     `json:"workerId"`
+	EventTimeoutMs int      `json:"eventTimeoutMs"`
+	Capabilities   []string `json:"capabilities"`
 }
 
 type terminatePayload struct {
@@ -248,11 +250,12 @@ func (s *session) newContext(welcome welcomePayload) *nuclio.Context {
 		TriggerKind:  s.cfg.triggerKind,
 		TriggerName:  s.cfg.triggerName,
 	}
-	// Platform.CallFunction addresses functions by Nuclio's service names, which a local
-	// Nucleon processor does not serve; it is set so handlers that keep it do not see nil.
-	if platform, err := nuclio.NewPlatform(log, "local", "nucleon"); err == nil {
-		ctx.Platform = platform
+	offered := false
+	for _, capability := range welcome.Capabilities {
+		offered = offered || capability == callCapability
 	}
+	s.calls = newCalls(s, offered)
+	ctx.Platform = s.calls.newPlatform(log)
 	return ctx
 }
 
@@ -273,8 +276,12 @@ func (s *session) runInitContext() (record *errorRecord) {
 // loop reads frames until TERMINATE or the end of the stream.
 func (s *session) loop() int {
 	draining := false
+	if s.cfg.maxInFlight > 1 {
+		// Handlers run on their own goroutines while this one reads: it routes CALL_RESULT frames.
+		atomic.StoreInt32(&s.calls.loopReads, 1)
+	}
 	for {
-		f, err := readFrame(s.reader)
+		f, err := s.calls.next()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return exitOK
@@ -318,6 +325,8 @@ func (s *session) loop() int {
 			}
 		case frameTerminate:
 			return exitOK
+		case frameCallResult:
+			s.calls.deliver(f)
 		default:
 			fmt.Fprintf(os.Stderr, "nucleon go wrapper: unexpected frame type %d from the processor\n", f.typ)
 			return exitBroken

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDeliveryPolicy, Response, type Context, type ExplicitAckMode } from '@nucleon/core';
-import { createTestEvent, noopLogger } from '@nucleon/core/testing';
+import { createTestEvent, noopLogger, noPlatform } from '@nucleon/core/testing';
 import type { HandlerFunction } from './handler-module.js';
 import { NodeWorker } from './node-worker.js';
 
@@ -8,7 +8,7 @@ import { NodeWorker } from './node-worker.js';
 // object to NodeWorker.handle, so these tests run the real policy around a real worker.
 
 function newContext(): Context {
-  return { logger: noopLogger, userData: {}, Response, callback() {}, workerId: 0, functionName: 'fn', triggerName: 'orders' };
+  return { logger: noopLogger, userData: {}, Response, callback() {}, workerId: 0, functionName: 'fn', triggerName: 'orders', platform: noPlatform };
 }
 
 async function deliver(mode: ExplicitAckMode, handler: HandlerFunction, body = '') {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCodes, Response, type Context, type Event } from '@nucleon/core';
-import { createTestEvent, noopLogger } from '@nucleon/core/testing';
+import { createTestEvent, noopLogger, noPlatform } from '@nucleon/core/testing';
 import { findHandlerFile, loadHandlerModule, parseHandlerSpec } from './handler-module.js';
 
 const root = mkdtempSync(join(tmpdir(), 'nucleon-handlers-'));
@@ -20,7 +20,7 @@ function functionDir(files: Record<string, string>): string {
 }
 
 const context: Context = {
-  logger: noopLogger, userData: {}, Response, callback() {}, workerId: 0, functionName: 'fn', triggerName: 'web',
+  logger: noopLogger, userData: {}, Response, callback() {}, workerId: 0, functionName: 'fn', triggerName: 'web', platform: noPlatform,
 };
 const call = (handler: (c: Context, e: Event) => unknown, body = 'x') => handler(context, createTestEvent({ body }));
 

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCodes, Response, validateFunctionConfig, type Context, type Event } from '@nucleon/core';
-import { createTestEvent, InMemoryLogger, noopLogger } from '@nucleon/core/testing';
+import { createTestEvent, InMemoryLogger, noopLogger, noPlatform } from '@nucleon/core/testing';
 import nodeRuntimePlugin, { NodeRuntime, NodeWorker } from './index.js';
 import type { HandlerFunction } from './handler-module.js';
 
 function newContext(workerId = 0): Context {
-  return { logger: noopLogger, userData: {}, Response, callback() {}, workerId, functionName: 'fn', triggerName: 'web' };
+  return { logger: noopLogger, userData: {}, Response, callback() {}, workerId, functionName: 'fn', triggerName: 'web', platform: noPlatform };
 }
 
 /** A worker for `handler` and a function that runs one event through it. */

@@ -1,6 +1,7 @@
 """The wrapper's one connection to the processor: framed writes under a lock, reads that
 refuse what a processor may not send, and the sinks behind context.logger and explicit acks."""
 
+import collections
 import contextvars
 import sys
 import threading
@@ -20,6 +21,8 @@ class Connection(object):
         self.sock = sock
         self._lock = threading.Lock()
         self.in_flight = set()
+        # Frames read while a handler waited for a CALL_RESULT (nucleon_calls), served next.
+        self.deferred = collections.deque()
 
     def send(self, data):
         with self._lock:
@@ -29,6 +32,11 @@ class Connection(object):
         self.send(proto.encode_json_frame(frame_type, frame_id, obj))
 
     def read(self):
+        if self.deferred:
+            return self.deferred.popleft()
+        return self.read_socket()
+
+    def read_socket(self):
         frame = proto.read_frame(self.sock)
         if frame is not None and frame.type not in proto.FROM_PROCESSOR:
             raise proto.ProtocolError('unexpected {0} frame (type {1}) from the processor'.format(

@@ -33,6 +33,10 @@ def build_event(meta, body, frame_id):
         offset=_offset(meta.get('offset')),
         topic=meta.get('topic'),
         key=base64.b64decode(key) if isinstance(key, str) else None,
+        # Nuclio's processor sends these as strings, empty when the source has none.
+        _type=meta.get('type') or '',
+        type_version=meta.get('typeVersion') or '',
+        version=meta.get('version') or '',
     )
     event._nucleon_frame_id = frame_id
     return event

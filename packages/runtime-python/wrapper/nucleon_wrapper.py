@@ -24,6 +24,7 @@ WRAPPER_DIR = os.path.dirname(os.path.abspath(__file__))
 if WRAPPER_DIR not in sys.path:
     sys.path.insert(0, WRAPPER_DIR)
 
+import nucleon_calls  # noqa: E402
 from nucleon_connection import Connection, current_event  # noqa: E402
 import nucleon_events  # noqa: E402
 import nucleon_handler  # noqa: E402
@@ -56,6 +57,7 @@ class Wrapper(object):
         self.conn = None
         self.context = None
         self.loop = None
+        self.calls = None
 
     # -- start -------------------------------------------------------------------------
 
@@ -119,6 +121,8 @@ class Wrapper(object):
     def build_context(self, welcome):
         platform_ = nuclio_sdk.Platform('local')
         platform_._ack_callback = self.conn.ack
+        self.calls = nucleon_calls.Calls(self.conn, nucleon_calls.CAPABILITY in (welcome.get('capabilities') or []))
+        platform_._call_callback = self.calls.call_function
         worker_id = welcome.get('workerId', self.env.get('NUCLEON_WORKER_ID'))
         self.context = nuclio_sdk.Context(
             logger=nuclio_sdk.Logger(name=welcome.get('functionName') or 'nuclio_sdk', sink=self.conn.log_sink),
@@ -248,12 +252,16 @@ class Wrapper(object):
             try:
                 while True:
                     frame = self.conn.read()
+                    if frame is not None and frame.type == proto.CALL_RESULT:
+                        self.calls.deliver(frame)  # its handler may be blocking the loop while it waits
+                        continue
                     loop.call_soon_threadsafe(on_frame, frame)
                     if frame is None or frame.type == proto.TERMINATE:
                         return
             except (proto.ProtocolError, OSError) as err:
                 loop.call_soon_threadsafe(broken, err)
 
+        self.calls.reader_running = True
         threading.Thread(target=read_frames, name='nucleon-reader', daemon=True).start()
         loop.run_forever()
 

@@ -45,6 +45,12 @@ describe('eventEnv', () => {
     expect(env).not.toHaveProperty('NUCLEON_EVENT_TOPIC');
   });
 
+  it('sets Nuclio\'s type, type version and version only when the source gave them', () => {
+    const typed = createTestEvent({ type: 'com.example.order', typeVersion: '2', version: '1.0' });
+    expect(eventEnv(typed, {})).toMatchObject({ NUCLEON_EVENT_TYPE: 'com.example.order', NUCLEON_EVENT_TYPE_VERSION: '2', NUCLEON_EVENT_VERSION: '1.0' });
+    expect(Object.keys(eventEnv(event, {})).filter((name) => /^NUCLEON_EVENT_(TYPE|VERSION)/.test(name))).toEqual([]);
+  });
+
   it('never lets a header name choose a variable outside its prefix', () => {
     const env = eventEnv(createTestEvent({ headers: { path: '/evil', 'ld_preload=x': 'y' } }), { PATH: '/bin' });
     expect(env.PATH).toBe('/bin');

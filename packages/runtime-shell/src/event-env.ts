@@ -51,6 +51,9 @@ export function eventEnv(event: Event, base: Record<string, string>): Record<str
   set('NUCLEON_EVENT_TOPIC', event.topic);
   set('NUCLEON_EVENT_SHARD_ID', event.shardId);
   set('NUCLEON_EVENT_OFFSET', event.offset);
+  set('NUCLEON_EVENT_TYPE', event.type);
+  set('NUCLEON_EVENT_TYPE_VERSION', event.typeVersion);
+  set('NUCLEON_EVENT_VERSION', event.version);
   for (const [name, value] of Object.entries(event.headers)) {
     if (value !== undefined) set(`NUCLEON_EVENT_HEADER_${envName(name)}`, Array.isArray(value) ? value.join(', ') : value);
   }

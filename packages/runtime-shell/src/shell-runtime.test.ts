@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCodes, Response, validateFunctionConfig, type Context, type Event } from '@nucleon/core';
-import { createTestEvent, InMemoryLogger } from '@nucleon/core/testing';
+import { createTestEvent, InMemoryLogger, noPlatform } from '@nucleon/core/testing';
 import shellRuntimePlugin, { ShellRuntime, type ShellWorker } from './index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'nucleon-shell-rt-'));
@@ -23,7 +23,7 @@ async function runtimeFor(script: string, spec: Record<string, unknown> = {}, mo
   const logger = new InMemoryLogger();
   const runtime = new ShellRuntime({ function: config, functionDir: dir, logger });
   await runtime.start();
-  const context: Context = { logger, userData: {}, Response, callback() {}, workerId: 0, functionName: 'shell-fn', triggerName: 'web' };
+  const context: Context = { logger, userData: {}, Response, callback() {}, workerId: 0, functionName: 'shell-fn', triggerName: 'web', platform: noPlatform };
   const worker = (await runtime.createWorker(context)) as ShellWorker;
   const run = (event: Partial<Omit<Event, 'body'>> & { body?: Buffer | string } = {}) => worker.handle(createTestEvent(event), context);
   return { dir, runtime, worker, logger, run };

@@ -13,6 +13,10 @@ export interface EventMeta {
   /** Seconds since the Unix epoch, with a fraction. */
   timestamp: number;
   trigger: { kind: string; name: string };
+  /** Present only when the source gave one. */
+  type?: string;
+  typeVersion?: string;
+  version?: string;
   topic?: string;
   shardId?: number | string;
   offset?: string;
@@ -42,6 +46,9 @@ export function eventMeta(event: Event): EventMeta {
     timestamp: event.timestamp.getTime() / 1000,
     trigger: { kind: event.trigger.kind, name: event.trigger.name },
   };
+  if (event.type) meta.type = event.type;
+  if (event.typeVersion) meta.typeVersion = event.typeVersion;
+  if (event.version) meta.version = event.version;
   if (event.topic !== undefined) meta.topic = event.topic;
   if (event.shardId !== undefined) meta.shardId = event.shardId;
   if (event.offset !== undefined) meta.offset = event.offset;

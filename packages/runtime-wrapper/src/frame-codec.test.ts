@@ -92,7 +92,7 @@ describe('FrameDecoder', () => {
     ['a length over 64 MiB + 5', header(MAX_FRAME_LENGTH + 1, FrameType.EVENT), `frame length ${MAX_FRAME_LENGTH + 1}`],
     ['text (garbage)', Buffer.from('Traceback (most recent call last):\n'), 'frame length 1416782179'],
     ['an unknown type', header(5, 99), 'unknown frame type 99'],
-    ['a reserved type', header(5, 64), 'unknown frame type 64'],
+    ['a reserved type', header(5, 100), 'unknown frame type 100'],
   ])('rejects %s with WRAPPER_PROTOCOL as soon as the header shows it, bytes in details', (_what, bytes, message) => {
     const decoder = new FrameDecoder();
     const err = codeOf(() => decoder.push(bytes));

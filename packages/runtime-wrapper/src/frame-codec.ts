@@ -15,6 +15,8 @@ export const FrameType = {
   DRAIN: 48,
   DRAINED: 49,
   TERMINATE: 50,
+  CALL: 64,
+  CALL_RESULT: 65,
 } as const;
 
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, expect } from 'vitest';
 import { Response, validateFunctionConfig, type Context, type NucleonError, type Event, type RuntimeWorker } from '@nucleon/core';
-import { createTestEvent, InMemoryLogger } from '@nucleon/core/testing';
+import { createTestEvent, InMemoryLogger, noPlatform } from '@nucleon/core/testing';
 import { createWrapperRuntime, type WrapperRuntime } from './wrapper-runtime.js';
 import type { WrapperRuntimeSpec } from './wrapper-spec.js';
 
@@ -78,7 +78,7 @@ export async function echoRuntime(options: EchoOptions = {}): Promise<Harness> {
   await runtime.start();
   const pids = new Set<number>();
   const context = (workerId = 0): Context => ({
-    logger: logger.child({ worker: workerId }), userData: {}, Response, callback() {}, workerId, functionName: 'echo-fn', triggerName: 'web',
+    logger: logger.child({ worker: workerId }), userData: {}, Response, callback() {}, workerId, functionName: 'echo-fn', triggerName: 'web', platform: noPlatform,
   });
   const harness: Harness = {
     runtime, logger, functionDir, pids, context,

@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
-import { createError, ErrorCodes, isNucleonError, type Event, type Logger, type Response } from '@nucleon/core';
+import { createError, ErrorCodes, isNucleonError, type ContextPlatform, type Event, type Logger, type Response } from '@nucleon/core';
 import { encodeEventFrame } from './event-codec.js';
 import type { AckListener } from './explicit-ack.js';
+import { CALL_CAPABILITY, decodeCall, runCall } from './function-calls.js';
 import { encodeFrame, encodeJsonFrame, FrameDecoder, FrameType, frameTypeName, type Frame } from './frame-codec.js';
 import { chooseVersion, fatalError, noCommonVersion, parseHello, type WrapperHello, type WrapperWelcome } from './handshake.js';
 import { InFlightEvents } from './in-flight-events.js';
@@ -15,6 +16,8 @@ export interface WrapperConnectionOptions extends WrapperProcessOptions {
   startTimeoutMs: number;
   /** An ACK frame arrived for this event (still in flight); `logger` is the one its LOG frames go to. */
   onAck?: AckListener | undefined;
+  /** Where CALL frames go (the worker's `context.platform`); without it WELCOME offers no `call` capability. */
+  platform?: ContextPlatform | undefined;
 }
 
 type Phase = 'hello' | 'starting' | 'ready' | 'draining' | 'closed';
@@ -170,17 +173,30 @@ export class WrapperConnection {
         this.readyAt = performance.now();
         this.settleReady.resolve();
       } else if (type === FrameType.FATAL) this.fail(fatalError(payload), false, FATAL_EXIT_MS);
+      else if (type === FrameType.CALL) this.call(frame);
       else if (type === FrameType.LOG && frame.id === 0) relayLog(this.options.logger, payload, undefined);
       else if (type === FrameType.METRIC && frame.id === 0) relayMetric(this.options.logger, payload, undefined);
-      else throw this.unexpected(frame, 'READY, FATAL, or LOG/METRIC with id 0 before READY');
+      else throw this.unexpected(frame, 'READY, FATAL, CALL, or LOG/METRIC with id 0 before READY');
     } else if (type === FrameType.DRAINED) {
       this.onDrained?.();
+    } else if (type === FrameType.CALL) {
+      this.call(frame);
     } else if (type === FrameType.FATAL) {
       const fatal = fatalError(payload);
       this.fail(createError(ErrorCodes.WRAPPER_CRASHED, `wrapper ${this.options.name} (pid ${this.pid}) reported a fatal error: ${fatal.message}`, { cause: fatal }));
     } else if (!this.inFlight.handle(frame)) {
-      throw this.unexpected(frame, 'RESPONSE, ERROR, LOG, METRIC, ACK or DRAINED');
+      throw this.unexpected(frame, 'RESPONSE, ERROR, LOG, METRIC, ACK, CALL or DRAINED');
     }
+  }
+
+  /** A handler calls another function: the processor makes the request and answers with CALL_RESULT (same id). */
+  private call(frame: Frame): void {
+    const { platform, logger } = this.options;
+    if (!platform || frame.id === 0) throw this.unexpected(frame, platform ? 'a CALL id other than 0' : 'no CALL: the call capability was not offered');
+    const call = decodeCall(frame.payload);
+    void runCall(platform, frame.id, call, (reply) => {
+      if (this.phase !== 'closed') this.socket?.write(reply);
+    }, logger);
   }
 
   private welcome(payload: Buffer): void {
@@ -193,7 +209,8 @@ export class WrapperConnection {
       return;
     }
     this.phase = 'starting';
-    this.socket?.write(encodeJsonFrame(FrameType.WELCOME, 0, { version, ...this.options.welcome }));
+    const capabilities = this.options.platform ? [CALL_CAPABILITY] : [];
+    this.socket?.write(encodeJsonFrame(FrameType.WELCOME, 0, { version, ...this.options.welcome, capabilities }));
   }
 
   private unexpected(frame: Frame, expected: string): Error {

@@ -81,6 +81,7 @@ export function createWrapperRuntime(spec: WrapperRuntimeSpec, options: RuntimeC
             eventTimeoutMs: config.spec.eventTimeoutMs,
           },
           onAck,
+          platform: context.platform,
         }, signal);
       },
     });

@@ -5,6 +5,7 @@ import { Response } from '../response.js';
 import { normalizeResult, type NormalizedResponse } from '../result-normalizer.js';
 import { createError, ErrorCodes } from '../errors.js';
 import { noopLogger } from './in-memory-logger.js';
+import { noPlatform } from './no-platform.js';
 
 export type TestHandler = (context: Context, event: Event) => unknown;
 
@@ -20,7 +21,7 @@ export class InMemorySubmitter implements EventSubmitter {
   constructor(private readonly handler: TestHandler = () => '') {
     this.context = {
       logger: noopLogger, userData: {}, Response, callback() {}, workerId: 0,
-      functionName: 'test', triggerName: 'test',
+      functionName: 'test', triggerName: 'test', platform: noPlatform,
     };
   }
 

@@ -4,3 +4,4 @@ export { InMemorySubmitter } from './in-memory-submitter.js';
 export type { TestHandler } from './in-memory-submitter.js';
 export { InMemoryPlatform } from './in-memory-platform.js';
 export { createTestEvent } from './test-event.js';
+export { noPlatform } from './no-platform.js';

@@ -9,6 +9,8 @@ class Platform(object):
         self._drain_callback = None
         # Set by the Nucleon wrapper: acknowledges the event with this frame id.
         self._ack_callback = None
+        # Set by the Nucleon wrapper: (function_name, event, timeout) -> Response, through the processor.
+        self._call_callback = None
 
     def explicit_ack(self, qualified_offset):
         """Acknowledge a stream event before the handler returns (``explicitAckMode``).
@@ -33,8 +35,17 @@ class Platform(object):
         self._termination_callback = callback
 
     def call_function(self, function_name, event, node=None, timeout=None, service_name_override=None):
-        raise NotImplementedError('context.platform.call_function is not supported by Nucleon: call the other '
-                                  "function's HTTP trigger directly (for example with urllib.request)")
+        """Call another function on the platform this one runs on, through its HTTP trigger.
+
+        Returns a Response with the callee's ``status_code``, ``headers`` (lower-case names)
+        and ``body`` (bytes, parsed for ``application/json``), whatever the status. ``timeout``
+        is in seconds. Raises when no function of that name is deployed (the message says so)
+        or when it does not answer. ``node`` and ``service_name_override`` (Kubernetes
+        addressing) have no meaning here and are ignored.
+        """
+        if self._call_callback is None:
+            raise RuntimeError('context.platform.call_function: no processor connection to call through')
+        return self._call_callback(function_name, event, timeout)
 
     def _on_signal(self, callback_type='termination'):
         callback = self._termination_callback if callback_type == 'termination' else self._drain_callback

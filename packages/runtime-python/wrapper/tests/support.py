@@ -75,15 +75,18 @@ class FakeProcessor(object):
     def send(self, frame_type, frame_id=0, payload=b''):
         self.sock.sendall(proto.encode_frame(frame_type, frame_id, payload))
 
-    def start(self, version=1):
+    def start(self, version=1, capabilities=None):
         """Accept, read HELLO, send WELCOME; returns (HELLO json, frames up to READY or FATAL)."""
         self.accept()
         hello = self.recv()
         assert hello.type == proto.HELLO, hello
-        self.send(proto.WELCOME, 0, proto.encode_json({
+        welcome = {
             'version': version, 'functionName': 'fn', 'handler': 'main:handler', 'workerId': self.worker_id,
             'eventTimeoutMs': 60000,
-        }))
+        }
+        if capabilities is not None:
+            welcome['capabilities'] = capabilities
+        self.send(proto.WELCOME, 0, proto.encode_json(welcome))
         frames = []
         while True:
             frame = self.recv()
