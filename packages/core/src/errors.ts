@@ -30,6 +30,7 @@ export const ErrorCodes = {
   WRAPPER_CRASHED: 'NUCLEON_ERR_WRAPPER_CRASHED',
   RUNTIME_BUILD: 'NUCLEON_ERR_RUNTIME_BUILD',
   BUILD_FAILED: 'NUCLEON_ERR_BUILD_FAILED',
+  BATCH_RESPONSE_MISSING: 'NUCLEON_ERR_BATCH_RESPONSE_MISSING',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
