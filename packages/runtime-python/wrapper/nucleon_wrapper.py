@@ -178,7 +178,8 @@ class Wrapper(object):
                 data = proto.encode_frame(proto.RESPONSE, frame_id, proto.encode_meta_body(*nucleon_events.encode_result(output)))
             except Exception as err:  # noqa: BLE001 - an unsendable result is the handler's error
                 error = err
-        elif isinstance(error, nuclio_sdk.ExceptionWithResponse):
+        elif isinstance(error, nuclio_sdk.ExceptionWithResponse) and not batch:
+            # A batch has no single response to give: its ExceptionWithResponse fails every event, as any exception does.
             try:
                 data = proto.encode_frame(proto.RESPONSE, frame_id, proto.encode_meta_body(*nucleon_events.encode_result(error)))
                 error = None
@@ -210,7 +211,7 @@ class Wrapper(object):
             if inspect.isawaitable(output):
                 output = self.run_coroutine(output)
         except Exception as err:  # noqa: BLE001 - the handler raised: ERROR, keep serving
-            self.finish_event(frame.id, error=capture(err))
+            self.finish_event(frame.id, error=capture(err), batch=frame.type == proto.EVENT_BATCH)
         else:
             self.finish_event(frame.id, output, batch=frame.type == proto.EVENT_BATCH)
         finally:
@@ -229,7 +230,7 @@ class Wrapper(object):
                 if inspect.isawaitable(output):
                     output = await output
             except (Exception, asyncio.CancelledError) as err:  # noqa: BLE001 - a cancelled handler must still answer
-                self.finish_event(frame.id, error=capture(err))
+                self.finish_event(frame.id, error=capture(err), batch=frame.type == proto.EVENT_BATCH)
             else:
                 self.finish_event(frame.id, output, batch=frame.type == proto.EVENT_BATCH)
 

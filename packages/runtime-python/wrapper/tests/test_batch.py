@@ -16,6 +16,8 @@ import nuclio_sdk
         raise ValueError('batch failed')
     if batch[0].path == '/not-a-list':
         return 'hello'
+    if batch[0].path == '/conflict':
+        raise nuclio_sdk.ExceptionWithResponse(409, body='taken')
     context.logger.info_with('batch', size=len(batch))
     return [nuclio_sdk.Response(body={{'got': e.body.decode('utf-8'), 'size': len(batch)}}, headers={{'x-id': e.id}},
                                 content_type='application/json', status_code=200, event_id=e.id)
@@ -43,7 +45,7 @@ class Batches(unittest.TestCase):
 
     def answer(self, p, frame_id, events):
         p.send(proto.EVENT_BATCH, frame_id, batch_payload(events))
-        return p.recv_until(proto.RESPONSE_BATCH if events[0][1] not in ('/raise', '/not-a-list') else proto.ERROR, frame_id)
+        return p.recv_until(proto.RESPONSE_BATCH if events[0][1] not in ('/raise', '/not-a-list', '/conflict') else proto.ERROR, frame_id)
 
     def check_list(self, kind):
         p = self.spawn(kind)
@@ -69,6 +71,11 @@ class Batches(unittest.TestCase):
         p = self.spawn()
         error = self.answer(p, 3, [('a', '/raise', b''), ('b', '/', b'')])[-1]
         self.assertEqual(error.json()['type'], 'ValueError')
+
+    def test_exception_with_response_fails_the_whole_batch(self):
+        p = self.spawn()
+        error = self.answer(p, 6, [('a', '/conflict', b''), ('b', '/', b'')])[-1]
+        self.assertEqual(error.json()['type'], 'ExceptionWithResponse')
 
     def test_a_result_that_is_not_a_list_is_the_handlers_error(self):
         p = self.spawn()
