@@ -32,6 +32,7 @@ export const ErrorCodes = {
   BUILD_FAILED: 'NUCLEON_ERR_BUILD_FAILED',
   CALLEE_NOT_FOUND: 'NUCLEON_ERR_CALLEE_NOT_FOUND',
   CALL_FAILED: 'NUCLEON_ERR_CALL_FAILED',
+  BATCH_RESPONSE_MISSING: 'NUCLEON_ERR_BATCH_RESPONSE_MISSING',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -1,9 +1,23 @@
+import type { Response } from './response.js';
+
 /** Which trigger produced an event. */
 export interface TriggerInfo {
   /** The trigger's kind as configured (`http`, `kafka-cluster`, a package name, ...). */
   kind: string;
   /** The trigger's name, the key under `spec.triggers`. */
   name: string;
+}
+
+/**
+ * Events a trigger grouped into one handler call (Nuclio's batching). The trigger submits
+ * one carrier Event whose `batch` is this; a runtime that batches runs the handler once with
+ * every event of `events` and calls `respond` with each answer, matched by event id. Events
+ * still unanswered when the carrier's handling ends are answered by the trigger with an error.
+ */
+export interface EventBatch {
+  readonly events: readonly Event[];
+  /** Delivers the handler's response for the event with id `eventId`; false for an id not in the batch or answered already. */
+  respond(eventId: string, response: Response): boolean;
 }
 
 export type EventHeaders = Record<string, string | string[] | undefined>;
@@ -45,4 +59,6 @@ export interface Event {
    * the source (idempotent; the source sees at most one ack). Absent otherwise.
    */
   ack?: () => Promise<void>;
+  /** Set only on a batch carrier: the events it stands for (see EventBatch). */
+  batch?: EventBatch;
 }

@@ -1,6 +1,6 @@
 export { ErrorCodes, NucleonError, createError, isNucleonError, formatProblems } from './errors.js';
 export type { ErrorCode, ConfigProblem, ErrorDetails } from './errors.js';
-export type { Event, EventHeaders, TriggerInfo } from './event.js';
+export type { Event, EventBatch, EventHeaders, TriggerInfo } from './event.js';
 export { Response, isResponse } from './response.js';
 export { normalizeResult } from './result-normalizer.js';
 export type { NormalizedResponse } from './result-normalizer.js';
@@ -24,6 +24,7 @@ export type {
   FunctionConfig, FunctionMetadata, FunctionSpec, TriggerConfig, EnvVar, Resources, ResourceList,
   BuildSpec, ScaleToZeroSpec,
 } from './config/types.js';
+export type { BatchConfig } from './config/batch.js';
 export { validateFunctionConfig } from './config/validate.js';
 export type { ValidateOptions, ValidatedConfig } from './config/validate.js';
 export { validateAttributes } from './config/attributes.js';

@@ -26,6 +26,7 @@ if WRAPPER_DIR not in sys.path:
 
 import nucleon_calls  # noqa: E402
 from nucleon_connection import Connection, current_event  # noqa: E402
+import nucleon_batch  # noqa: E402
 import nucleon_events  # noqa: E402
 import nucleon_handler  # noqa: E402
 import nucleon_protocol as proto  # noqa: E402
@@ -96,6 +97,7 @@ class Wrapper(object):
             'runtimeVersion': platform.python_version(),
             'pid': os.getpid(),
             'maxInFlight': ASYNC_MAX_IN_FLIGHT if self.concurrent else 1,
+            'batching': True,
         })
         frame = self.conn.read()
         if frame is None:
@@ -152,22 +154,36 @@ class Wrapper(object):
     # -- events ------------------------------------------------------------------------
 
     def begin_event(self, frame):
-        """Decodes an EVENT and marks it in flight; ProtocolError for a malformed frame."""
+        """Decodes an EVENT (meta, body) or an EVENT_BATCH (a list of them) and marks it in
+        flight; ProtocolError for a malformed frame."""
         if frame.id == 0 or frame.id in self.conn.in_flight:
             raise proto.ProtocolError('EVENT with id {0}, which is 0 or already in flight'.format(frame.id))
-        meta, body = frame.meta_body()
+        decoded = nucleon_batch.decode_batch(frame) if frame.type == proto.EVENT_BATCH else frame.meta_body()
         self.conn.in_flight.add(frame.id)
-        return meta, body
+        return decoded
 
-    def finish_event(self, frame_id, output=None, error=None):
-        """Encodes the answer, leaves the event and sends RESPONSE or ERROR."""
+    @staticmethod
+    def handler_input(frame, decoded):
+        """What the handler is called with: a nuclio_sdk.Event, or a list of them for a batch."""
+        if frame.type == proto.EVENT_BATCH:
+            return nucleon_batch.build_events(decoded, frame.id)
+        return nucleon_events.build_event(decoded[0], decoded[1], frame.id)
+
+    def finish_event(self, frame_id, output=None, error=None, batch=False):
+        """Encodes the answer, leaves the event and sends RESPONSE (RESPONSE_BATCH) or ERROR."""
         data = None
-        if error is None:
+        if error is None and batch:
+            try:
+                data = nucleon_batch.encode_batch_frame(frame_id, output)
+            except Exception as err:  # noqa: BLE001 - a result that is not a list of responses is the handler's error
+                error = err
+        elif error is None:
             try:
                 data = proto.encode_frame(proto.RESPONSE, frame_id, proto.encode_meta_body(*nucleon_events.encode_result(output)))
             except Exception as err:  # noqa: BLE001 - an unsendable result is the handler's error
                 error = err
-        elif isinstance(error, nuclio_sdk.ExceptionWithResponse):
+        elif isinstance(error, nuclio_sdk.ExceptionWithResponse) and not batch:
+            # A batch has no single response to give: its ExceptionWithResponse fails every event, as any exception does.
             try:
                 data = proto.encode_frame(proto.RESPONSE, frame_id, proto.encode_meta_body(*nucleon_events.encode_result(error)))
                 error = None
@@ -184,7 +200,7 @@ class Wrapper(object):
             frame = self.conn.read()
             if frame is None or frame.type == proto.TERMINATE:
                 self.terminate()
-            elif frame.type == proto.EVENT:
+            elif frame.type in (proto.EVENT, proto.EVENT_BATCH):
                 self.handle_sync(frame)
             elif frame.type == proto.DRAIN:
                 self.drained()
@@ -192,16 +208,16 @@ class Wrapper(object):
                 raise proto.ProtocolError('unexpected {0} after the handshake'.format(proto.TYPE_NAMES[frame.type]))
 
     def handle_sync(self, frame):
-        meta, body = self.begin_event(frame)
+        decoded = self.begin_event(frame)
         token = current_event.set(frame.id)
         try:
-            output = self.entry(self.context, nucleon_events.build_event(meta, body, frame.id))
+            output = self.entry(self.context, self.handler_input(frame, decoded))
             if inspect.isawaitable(output):
                 output = self.run_coroutine(output)
         except Exception as err:  # noqa: BLE001 - the handler raised: ERROR, keep serving
-            self.finish_event(frame.id, error=capture(err))
+            self.finish_event(frame.id, error=capture(err), batch=frame.type == proto.EVENT_BATCH)
         else:
-            self.finish_event(frame.id, output)
+            self.finish_event(frame.id, output, batch=frame.type == proto.EVENT_BATCH)
         finally:
             current_event.reset(token)
 
@@ -211,16 +227,16 @@ class Wrapper(object):
         asyncio.set_event_loop(loop)
         tasks = set()
 
-        async def run_event(frame, meta, body):
+        async def run_event(frame, decoded):
             current_event.set(frame.id)
             try:
-                output = self.entry(self.context, nucleon_events.build_event(meta, body, frame.id))
+                output = self.entry(self.context, self.handler_input(frame, decoded))
                 if inspect.isawaitable(output):
                     output = await output
             except (Exception, asyncio.CancelledError) as err:  # noqa: BLE001 - a cancelled handler must still answer
-                self.finish_event(frame.id, error=capture(err))
+                self.finish_event(frame.id, error=capture(err), batch=frame.type == proto.EVENT_BATCH)
             else:
-                self.finish_event(frame.id, output)
+                self.finish_event(frame.id, output, batch=frame.type == proto.EVENT_BATCH)
 
         async def drain():
             while tasks:
@@ -236,9 +252,8 @@ class Wrapper(object):
             try:
                 if frame is None or frame.type == proto.TERMINATE:
                     loop.create_task(terminate())
-                elif frame.type == proto.EVENT:
-                    meta, body = self.begin_event(frame)
-                    task = loop.create_task(run_event(frame, meta, body))
+                elif frame.type in (proto.EVENT, proto.EVENT_BATCH):
+                    task = loop.create_task(run_event(frame, self.begin_event(frame)))
                     tasks.add(task)
                     task.add_done_callback(tasks.discard)
                 elif frame.type == proto.DRAIN:
@@ -263,6 +278,8 @@ class Wrapper(object):
 
         self.calls.reader_running = True
         threading.Thread(target=read_frames, name='nucleon-reader', daemon=True).start()
+        # SIGTERM on the loop, so an async termination callback runs on it rather than inside a signal handler.
+        loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(terminate()))
         loop.run_forever()
 
     def drained(self):
@@ -365,6 +382,9 @@ def main():
         wrapper.build_context(welcome)
         wrapper.init_context()
         wrapper.conn.send_json(proto.READY, 0, {})
+        # A SIGTERM sent to the wrapper itself (a whole process group stopped, a container
+        # runtime) still runs the handler's termination callback before the process exits.
+        signal.signal(signal.SIGTERM, lambda _signum, _frame: wrapper.terminate())
         if wrapper.concurrent:
             wrapper.serve_async()
         else:

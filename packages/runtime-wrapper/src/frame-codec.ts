@@ -9,6 +9,9 @@ export const FrameType = {
   EVENT: 16,
   RESPONSE: 17,
   ERROR: 18,
+  /** Several events in one frame, for a trigger with batching on (docs/protocol.md, "Batches"). */
+  EVENT_BATCH: 24,
+  RESPONSE_BATCH: 25,
   LOG: 32,
   METRIC: 33,
   ACK: 34,

@@ -7,11 +7,13 @@ import { resolveSharing } from './wrapper-runtime.js';
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 
 describe('handshake', () => {
-  it('parseHello reads the fields and defaults maxInFlight to 1', () => {
+  it('parseHello reads the fields and defaults maxInFlight to 1 and batching to false', () => {
     expect(parseHello(json({ versions: [1, 2], runtime: 'python', runtimeVersion: '3.12', pid: 9 }))).toEqual({
-      versions: [1, 2], runtime: 'python', runtimeVersion: '3.12', pid: 9, maxInFlight: 1,
+      versions: [1, 2], runtime: 'python', runtimeVersion: '3.12', pid: 9, maxInFlight: 1, batching: false,
     });
     expect(parseHello(json({ versions: [1], maxInFlight: 8 })).maxInFlight).toBe(8);
+    expect(parseHello(json({ versions: [1], batching: true })).batching).toBe(true);
+    expect(parseHello(json({ versions: [1], batching: 'yes' })).batching).toBe(false);
   });
 
   it.each([

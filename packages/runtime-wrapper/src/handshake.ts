@@ -13,6 +13,8 @@ export interface WrapperHello {
   pid: number | undefined;
   /** How many events the wrapper runs at once (at least 1). */
   maxInFlight: number;
+  /** True when the wrapper takes EVENT_BATCH frames (docs/protocol.md, "Batches"). */
+  batching: boolean;
 }
 
 /** The WELCOME payload. */
@@ -40,6 +42,7 @@ export function parseHello(payload: Buffer): WrapperHello {
     runtimeVersion: typeof hello.runtimeVersion === 'string' ? hello.runtimeVersion : undefined,
     pid: typeof hello.pid === 'number' ? hello.pid : undefined,
     maxInFlight: (maxInFlight as number | undefined) ?? 1,
+    batching: hello.batching === true,
   };
 }
 

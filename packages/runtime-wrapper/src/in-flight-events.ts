@@ -1,8 +1,12 @@
-import { createError, ErrorCodes, type Event, type Logger, type Response } from '@nucleon/core';
+import { createError, ErrorCodes, Response, type Event, type Logger } from '@nucleon/core';
+import { deliverBatch } from './batch-codec.js';
 import { decodeError, decodeResponse, remoteError } from './event-codec.js';
 import { FrameType, frameTypeName, protocolError, type Frame } from './frame-codec.js';
 import type { AckListener } from './explicit-ack.js';
 import { relayLog, relayMetric } from './log-relay.js';
+
+/** What a batch carrier resolves with once its answers went to their events (the trigger reads those, not this). */
+const BATCH_DONE = new Response('', {}, 'text/plain; charset=utf-8', 200);
 
 interface PendingEvent {
   event: Event;
@@ -35,7 +39,7 @@ export class InFlightEvents {
   }
 
   /**
-   * Handles a RESPONSE, ERROR, LOG, METRIC or ACK frame; false for any other type. An answer
+   * Handles a RESPONSE, RESPONSE_BATCH, ERROR, LOG, METRIC or ACK frame; false for any other type. An answer
    * for an id not in flight, or a payload its type cannot have, throws WRAPPER_PROTOCOL.
    */
   handle(frame: Frame): boolean {
@@ -43,6 +47,10 @@ export class InFlightEvents {
     if (type === FrameType.RESPONSE) {
       const response = decodeResponse(payload);
       this.take(frame).resolve(response);
+    } else if (type === FrameType.RESPONSE_BATCH) {
+      const pending = this.take(frame);
+      deliverBatch(pending.event, payload, pending.logger);
+      pending.resolve(BATCH_DONE);
     } else if (type === FrameType.ERROR) {
       const { type: name, message, stack } = decodeError(payload);
       this.take(frame).reject(createError(ErrorCodes.HANDLER_FAILED, `handler raised ${name}: ${message}`,

@@ -8,6 +8,8 @@ export {
 export type { Frame } from './frame-codec.js';
 export { eventMeta, encodeEventFrame, decodeResponse } from './event-codec.js';
 export type { EventMeta } from './event-codec.js';
+export { encodeBatchFrame, decodeBatchResponse } from './batch-codec.js';
+export type { BatchAnswer, BatchEventMeta } from './batch-codec.js';
 export { SUPPORTED_VERSIONS } from './handshake.js';
 export type { WrapperHello, WrapperWelcome } from './handshake.js';
 export { runToolchainCommand } from './toolchain-command.js';

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { createError, ErrorCodes, isNucleonError, type ContextPlatform, type Event, type Logger, type Response } from '@nucleon/core';
+import { batchingUnsupported, encodeBatchFrame } from './batch-codec.js';
 import { encodeEventFrame } from './event-codec.js';
 import type { AckListener } from './explicit-ack.js';
 import { CALL_CAPABILITY, decodeCall, runCall } from './function-calls.js';
@@ -102,14 +103,16 @@ export class WrapperConnection {
     return this.phase === 'ready';
   }
 
-  /** Sends one event; resolves with its RESPONSE, rejects on ERROR (HANDLER_FAILED) or when the wrapper ends. */
+  /** Sends one event (or a batch carrier, as one EVENT_BATCH); resolves with its RESPONSE, rejects on ERROR (HANDLER_FAILED) or when the wrapper ends. */
   send(event: Event, logger: Logger): Promise<Response> {
     if (this.phase !== 'ready') {
       return Promise.reject(this.failure ?? createError(ErrorCodes.WRAPPER_CRASHED, `wrapper ${this.options.name} is not accepting events`));
     }
+    if (event.batch && !this.hello?.batching) return Promise.reject(batchingUnsupported(this.options.name));
     let frame: Buffer;
     try {
-      frame = encodeEventFrame(0, event); // the id is patched in below, once the frame is known to fit
+      // The id is patched in below, once the frame is known to fit.
+      frame = event.batch ? encodeBatchFrame(0, event) : encodeEventFrame(0, event);
     } catch (cause) {
       return Promise.reject(createError(ErrorCodes.BODY_TOO_LARGE,
         `event ${event.id} does not fit in one frame (64 MiB): ${(cause as Error).message}`, { cause }));
@@ -185,7 +188,7 @@ export class WrapperConnection {
       const fatal = fatalError(payload);
       this.fail(createError(ErrorCodes.WRAPPER_CRASHED, `wrapper ${this.options.name} (pid ${this.pid}) reported a fatal error: ${fatal.message}`, { cause: fatal }));
     } else if (!this.inFlight.handle(frame)) {
-      throw this.unexpected(frame, 'RESPONSE, ERROR, LOG, METRIC, ACK, CALL or DRAINED');
+      throw this.unexpected(frame, 'RESPONSE, RESPONSE_BATCH, ERROR, LOG, METRIC, ACK, CALL or DRAINED');
     }
   }
 

@@ -1,6 +1,10 @@
 import type { AttributeSchema } from '@nucleon/core';
 
-/** The cron trigger's attributes: Nuclio's (`schedule`, `interval`, `event`) plus `timezone` and `concurrencyPolicy`. */
+/**
+ * The cron trigger's attributes: Nuclio's (`schedule`, `interval`, `event`, `concurrencyPolicy`,
+ * `jobBackoffLimit`) plus `timezone`. Nuclio applies `jobBackoffLimit` (and `Replace`) only to
+ * Kubernetes CronJobs; here they are accepted with a warning, so Nuclio's functions deploy unchanged.
+ */
 export const cronAttributes: AttributeSchema = {
   schedule: {
     type: 'string',
@@ -12,6 +16,11 @@ export const cronAttributes: AttributeSchema = {
   event: { type: 'object', description: 'the event every tick delivers: { body, headers, path, method }' },
   concurrencyPolicy: {
     type: 'string',
-    description: 'Forbid (default): a tick while a run is in progress is skipped; Allow: ticks run alongside, up to numWorkers (Nucleon extension)',
+    description: 'Forbid (default): a tick while a run is in progress is skipped; Allow: ticks run alongside, up to numWorkers; '
+      + 'Replace (Nuclio, Kubernetes CronJobs only): accepted with a warning and run as Forbid',
+  },
+  jobBackoffLimit: {
+    type: 'integer', minimum: 0, unsupported: true,
+    description: 'retries of a failed Kubernetes CronJob run (Nuclio, Kubernetes CronJobs only; not applicable to ticks run by the processor)',
   },
 };

@@ -31,6 +31,6 @@ describe('cron trigger: a bad configuration fails the start naming the attribute
     expect(code).toBe(EXIT_START_FAILED);
     expect(output).toContain('spec.triggers.tick.attributes.schedul');
     expect(output).toContain('unknown attribute');
-    expect(output).toContain('schedule, interval, timezone, event, concurrencyPolicy');
+    expect(output).toContain('schedule, interval, timezone, event, concurrencyPolicy, jobBackoffLimit');
   });
 });

@@ -51,7 +51,7 @@ describe('readCronSettings', () => {
     [{ schedule: '' }, 'spec.triggers.tick.attributes.schedule: or interval is required'],
     [{ schedule: '0 0 30 2 *' }, 'never matches a date in the next five years'],
     [{ schedule: '@daily', timezone: 'Mars/Olympus' }, 'spec.triggers.tick.attributes.timezone: "Mars/Olympus" is not a known IANA time zone'],
-    [{ schedule: '@daily', concurrencyPolicy: 'Replace' }, 'spec.triggers.tick.attributes.concurrencyPolicy: "Replace" is not one of Forbid, Allow'],
+    [{ schedule: '@daily', concurrencyPolicy: 'Sometimes' }, 'spec.triggers.tick.attributes.concurrencyPolicy: "Sometimes" is not one of Forbid, Allow, Replace'],
     [{ schedule: '@daily', event: 'x' }, 'spec.triggers.tick.attributes.event: must be a mapping'],
     [{ schedule: '@daily', event: { headers: [1] } }, 'spec.triggers.tick.attributes.event.headers: must be a mapping'],
   ])('refuses %j naming the attribute', (attributes, message) => {
@@ -69,5 +69,11 @@ describe('readCronSettings', () => {
     const s = readCronSettings('tick', config({ schedule: '@daily', concurrencyPolicy: 'allow', event: { body: '', contentType: 'x' } }));
     expect(s.concurrencyPolicy).toBe('Allow');
     expect(s.warnings).toEqual([{ path: 'spec.triggers.tick.attributes.event.contentType', message: expect.stringContaining('unknown key') }]);
+  });
+
+  it("accepts Nuclio's Replace (a Kubernetes CronJob policy) with a warning, and runs it as Forbid", () => {
+    const s = readCronSettings('tick', config({ schedule: '@daily', concurrencyPolicy: 'Replace' }));
+    expect(s.concurrencyPolicy).toBe('Forbid');
+    expect(s.warnings).toEqual([{ path: 'spec.triggers.tick.attributes.concurrencyPolicy', message: 'Replace applies to Kubernetes CronJobs only; run as Forbid' }]);
   });
 });

@@ -131,7 +131,9 @@ export function readCronSettings(name: string, config: TriggerConfig, nowMs = Da
   if (policyText !== undefined) {
     const found = (['Forbid', 'Allow'] as const).find((p) => p.toLowerCase() === policyText.toLowerCase());
     if (found) concurrencyPolicy = found;
-    else problems.push({ path: at('concurrencyPolicy'), message: `"${policyText}" is not one of Forbid, Allow` });
+    // Nuclio's third value means something only to a Kubernetes CronJob (stop the running job, start anew).
+    else if (policyText.toLowerCase() === 'replace') warnings.push({ path: at('concurrencyPolicy'), message: 'Replace applies to Kubernetes CronJobs only; run as Forbid' });
+    else problems.push({ path: at('concurrencyPolicy'), message: `"${policyText}" is not one of Forbid, Allow, Replace` });
   }
 
   if (problems.length > 0) {

@@ -59,6 +59,15 @@ describe('cron trigger in the real processor', () => {
     for (let i = 1; i < r.length; i += 1) expect(r[i]!.scheduled - r[i - 1]!.scheduled).toBe(1000);
   });
 
+  it("deploys Nuclio's Kubernetes-only attributes (jobBackoffLimit, concurrencyPolicy Replace) with a warning each, and ticks", async () => {
+    const { p, seen } = await start(['interval: 300ms', 'jobBackoffLimit: 2', 'concurrencyPolicy: Replace']);
+    await until('2 runs', () => fileLines(seen).length >= 2, 5_000);
+    const warnings = p.logLines().filter((l) => l.msg === 'configuration warning').map((l) => `${String(l.path)}: ${String(l.warning)}`);
+    expect(warnings).toContain('spec.triggers.tick.attributes.jobBackoffLimit: accepted for Nuclio compatibility but not supported by @nucleon/trigger-cron yet, ignored');
+    expect(warnings).toContain('spec.triggers.tick.attributes.concurrencyPolicy: Replace applies to Kubernetes CronJobs only; run as Forbid');
+    expect(await p.stop('SIGTERM')).toBe(0);
+  });
+
   it('interval: 500ms fires twice a second', async () => {
     const { p, seen } = await start(['interval: 500ms']);
     await until('6 runs', () => fileLines(seen).length >= 6, 10_000);

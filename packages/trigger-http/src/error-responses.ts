@@ -11,6 +11,12 @@ const STATUS_BY_CODE: Record<string, number> = {
   [ErrorCodes.EVENT_TIMEOUT]: 504,
   [ErrorCodes.HANDLER_FAILED]: 500,
   [ErrorCodes.INVALID_RESPONSE]: 500,
+  [ErrorCodes.BATCH_RESPONSE_MISSING]: 500,
+};
+
+/** Codes whose cause is the function's own shape, so saying what it is helps and leaks nothing. */
+const MESSAGE_BY_CODE: Record<string, string> = {
+  [ErrorCodes.BATCH_RESPONSE_MISSING]: 'the batch handler returned no response for this event (each response needs its event_id)',
 };
 
 const PUBLIC_MESSAGE: Record<number, string> = {
@@ -27,6 +33,6 @@ const PUBLIC_MESSAGE: Record<number, string> = {
 export function errorReply(err: unknown, eventId: string): ErrorReply {
   const code = isNucleonError(err) ? err.code : ErrorCodes.HANDLER_FAILED;
   const status = STATUS_BY_CODE[code] ?? 500;
-  const body = JSON.stringify({ error: PUBLIC_MESSAGE[status] ?? 'request failed', code, eventId });
+  const body = JSON.stringify({ error: MESSAGE_BY_CODE[code] ?? PUBLIC_MESSAGE[status] ?? 'request failed', code, eventId });
   return { status, body };
 }

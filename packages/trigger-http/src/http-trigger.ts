@@ -5,6 +5,7 @@ import { createError, dispatcherOf, ErrorCodes, type Event, type EventCallback, 
 import { BodyTooLargeError, readBody } from './body-reader.js';
 import { actualRequestHeaders, corsSettings, isPreflight, preflightResponse, type CorsSettings } from './cors.js';
 import { errorReply } from './error-responses.js';
+import { EventBatcher } from './event-batcher.js';
 import { HttpEvent, hasBody } from './request-event.js';
 
 type OutgoingHeaders = Record<string, string | number | string[]>;
@@ -39,6 +40,8 @@ export class HttpTrigger implements Trigger {
   private readonly port: number;
   private readonly host: string;
   private readonly idPrefix = `${randomBytes(4).toString('hex')}-`;
+  /** Set when the trigger's `batch.mode` is `enable`: requests go to the pool in batches. */
+  private readonly batcher: EventBatcher | undefined;
   private nextId = 0;
   private active = 0;
   private stopping = false;
@@ -53,6 +56,12 @@ export class HttpTrigger implements Trigger {
     this.cors = corsSettings(attrs.cors);
     this.port = attrs.port as number;
     this.host = attrs.host as string;
+    const batch = options.config.batch;
+    if (batch?.mode === 'enable') {
+      this.batcher = new EventBatcher({
+        batchSize: batch.batchSize, timeoutMs: batch.timeoutMs, trigger: this.info, idPrefix: this.idPrefix, dispatch: this.dispatchEvent,
+      });
+    }
     this.server = createServer((req, res) => this.onRequest(req, res));
     this.server.keepAliveTimeout = 65_000;
   }
@@ -74,6 +83,7 @@ export class HttpTrigger implements Trigger {
 
   async stop(deadlineMs: number): Promise<void> {
     this.stopping = true;
+    this.batcher?.flush();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     if (this.active > 0) {
@@ -115,7 +125,8 @@ export class HttpTrigger implements Trigger {
       else this.send(req, res, response as Response, event);
       this.requestDone();
     };
-    this.dispatchEvent(event, reply);
+    if (this.batcher) this.batcher.add(event, reply);
+    else this.dispatchEvent(event, reply);
   }
 
   /** Writes a handler's response; the event's id is only built if something goes wrong. */

@@ -21,12 +21,12 @@ export const UNSUPPORTED_SPEC_FIELDS = new Set([
 
 export const SUPPORTED_TRIGGER_FIELDS = new Set([
   'kind', 'numWorkers', 'maxWorkers', 'workerAvailabilityTimeoutMilliseconds', 'explicitAckMode',
-  'attributes', 'disable', 'url', 'annotations', 'name', 'class',
+  'attributes', 'disable', 'url', 'annotations', 'name', 'class', 'batch',
 ]);
 
 export const UNSUPPORTED_TRIGGER_FIELDS = new Set([
   'workerAllocatorName', 'workerTerminationTimeout', 'mode', 'password', 'username', 'secret',
-  'maxWorkerInstanceRestarts', 'batch',
+  'maxWorkerInstanceRestarts',
 ]);
 
 export const SUPPORTED_BUILD_FIELDS = new Set(['commands', 'baseImage', 'path', 'noCache', 'registry', 'image']);

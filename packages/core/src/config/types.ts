@@ -1,3 +1,5 @@
+import type { BatchConfig } from './batch.js';
+
 /**
  * Nuclio's `function.yaml`, as Nucleon reads it. Field names are Nuclio's so an existing
  * function deploys unchanged. `validateFunctionConfig` produces this shape with defaults.
@@ -35,6 +37,8 @@ export interface TriggerConfig {
   disable?: boolean;
   url?: string;
   annotations?: Record<string, string>;
+  /** Nuclio's event batching (HTTP trigger, Python runtime); absent when not configured. */
+  batch?: BatchConfig;
 }
 
 /** Kubernetes-style resource quantities; `nvidia.com/gpu` asks for GPUs. */

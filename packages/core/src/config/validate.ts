@@ -1,4 +1,5 @@
 import { createError, ErrorCodes, formatProblems, type ConfigProblem } from '../errors.js';
+import { checkBatchSupport, readBatch } from './batch.js';
 import { parseDuration } from './duration.js';
 import {
   DEFAULT_EVENT_TIMEOUT, DEFAULT_READINESS_TIMEOUT_SECONDS, DEFAULT_WORKER_AVAILABILITY_TIMEOUT_MS,
@@ -93,6 +94,7 @@ export function validateFunctionConfig(raw: unknown, options: ValidateOptions = 
       runtimeAttributes: readRuntimeAttributes(spec.runtimeAttributes, p),
     },
   };
+  checkBatchSupport(config.spec, p);
   const { minReplicas, maxReplicas } = config.spec;
   if (minReplicas !== undefined && maxReplicas !== undefined && minReplicas > maxReplicas) {
     p.error('spec.minReplicas', `(${minReplicas}) is greater than spec.maxReplicas (${maxReplicas})`);
@@ -208,9 +210,15 @@ function readTriggers(raw: unknown, p: ProblemCollector): Record<string, Trigger
       disable: value.disable === true,
       url: optionalString(value.url, `${path}.url`, p),
       annotations: value.annotations === undefined ? undefined : stringMap(value.annotations, `${path}.annotations`, p),
+      ...optionalBatch(readBatch(value.batch, `${path}.batch`, p)),
     };
   }
   return triggers;
+}
+
+/** Leaves `batch` out entirely when not configured, so a validated config reads back unchanged. */
+function optionalBatch(batch: TriggerConfig['batch']): Pick<TriggerConfig, 'batch'> {
+  return batch ? { batch } : {};
 }
 
 function readResources(raw: unknown, p: ProblemCollector): Resources {

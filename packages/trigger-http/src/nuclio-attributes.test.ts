@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { validateAttributes } from '@nucleon/core';
+import { httpAttributes } from './index.js';
+
+describe("HTTP trigger: Nuclio's documented attributes", () => {
+  it('accepts those it does not act on (ingresses, readBufferSize, reduceMemoryUsage, serviceType) with one warning each', () => {
+    const { warnings } = validateAttributes('spec.triggers.web', '@nucleon/trigger-http', httpAttributes, {
+      port: 32001, maxRequestBodySize: 1024, cors: { enabled: true },
+      ingresses: { main: { host: 'fn.example', paths: ['/'] } }, readBufferSize: 16384, reduceMemoryUsage: true, serviceType: 'NodePort',
+    });
+    expect(warnings.map((w) => w.path)).toEqual(['ingresses', 'readBufferSize', 'reduceMemoryUsage', 'serviceType'].map((a) => `spec.triggers.web.attributes.${a}`));
+  });
+});
