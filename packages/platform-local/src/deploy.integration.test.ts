@@ -73,7 +73,7 @@ describe('local platform deploy (stand-in processor)', () => {
   it('a failed redeploy on the kept port restarts the previous deployment on that port', async () => {
     const first = await deploy();
     const error = await deploy({ FAKE_MODE: 'never-ready' }, 500).catch((err: unknown) => err);
-    expect((error as Error).message).toMatch(/not ready within 500 ms \(the previous deployment was restarted\)/);
+    expect((error as Error).message).toMatch(/failed \(the previous deployment was restarted\): the processor was not ready within 500 ms/);
     const status = await platform().get('fake');
     expect(status).toMatchObject({ state: 'ready', url: first.url });
     started.push(status?.details?.pid as number);
@@ -85,9 +85,20 @@ describe('local platform deploy (stand-in processor)', () => {
     const port = await findFreePort();
     const moved = config({ FAKE_MODE: 'never-ready' }, { web: { kind: 'http', attributes: { port } } });
     const error = await platform().deploy({ config: moved, functionDir: stateDir, readinessTimeoutMs: 500 }).catch((err: unknown) => err);
-    expect((error as Error).message).toMatch(/not ready within 500 ms \(the previous deployment keeps running\)/);
+    expect((error as Error).message).toMatch(/failed \(the previous deployment keeps running\): the processor was not ready within 500 ms/);
     expect(await platform().get('fake')).toMatchObject({ state: 'ready', url: first.url, details: { pid: first.details?.pid } });
   });
+
+  it('reports each step, and "still waiting" about every 5 s while the processor gets ready', async () => {
+    const progress: string[] = [];
+    const status = await platform().deploy({ config: config({ FAKE_MODE: 'slow' }), functionDir: stateDir, readinessTimeoutMs: 10_000, onProgress: (m) => progress.push(m) });
+    started.push(status.details?.pid as number);
+    const port = status.httpPort;
+    expect(progress).toEqual([
+      `starting processor on 127.0.0.1:${port}`, `waiting for the processor (pid ${status.details?.pid}) to be ready`,
+      'still waiting, 5 s', `ready at http://127.0.0.1:${port}`,
+    ]);
+  }, 20_000);
 
   it('delete stops the processor and forgets the function', async () => {
     const status = await deploy();

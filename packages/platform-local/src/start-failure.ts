@@ -40,8 +40,7 @@ export async function startFailure(input: StartFailureInput): Promise<NucleonErr
   const headline = failure?.message ?? describeOutcome(input.outcome, input.timeoutMs);
   const where = input.keepsLog ? `this attempt's lines of ${input.logFile}:` : 'the processor logged:';
   return createError(failure?.code ?? ErrorCodes.DEPLOY_FAILED,
-    `deploying function "${input.name}" on the local platform failed: ${headline}` +
-    (input.previous ? PREVIOUS_NOTE[input.previous] : '') +
+    `deploying function "${input.name}" on the local platform failed${input.previous ? PREVIOUS_NOTE[input.previous] : ''}: ${headline}` +
     (tail ? `\n${where}\n${tail}` : '\nthe processor logged nothing'),
     { details: { logTail: tail, outcome: input.outcome.kind, ...(input.keepsLog ? { logFile: input.logFile } : {}) } });
 }
