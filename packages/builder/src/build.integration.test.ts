@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { cpSync } from 'node:fs';
 import { existsSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNucleonError, ErrorCodes } from '@nucleon/core';
 import { loadFunctionConfig } from '@nucleon/processor';
 import { freePort, until } from '@nucleon/processor/testing';
-import { buildFunctionImage, imageExists, type BuildResult } from './index.js';
+import { pack } from 'tar-fs';
+import { baseImageTag, bootstrapBaseImages, buildFunctionImage, imageExists, type BuildResult } from './index.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const RUN = `${process.pid}-${Date.now().toString(36)}`;
@@ -136,4 +138,35 @@ describe('nucleon build against a real Docker engine', () => {
     const { url } = await runImage(result.image);
     expect(await (await fetch(url, { method: 'POST', body: 'hi' })).text()).toBe(expected);
   }, 240_000);
+
+  it('npm install -g in a build command is visible to the handler (the image puts its prefix on NODE_PATH)', async () => {
+    // Our base has node but no npm: a base with this machine's npm added stands in for node:24.
+    const base = await baseWithNpm();
+    const makePackage = 'mkdir -p /tmp/gpkg && printf \'{"name":"gpkg","version":"1.0.0","main":"index.js"}\' > /tmp/gpkg/package.json'
+      + ' && printf \'module.exports = "from-global";\' > /tmp/gpkg/index.js';
+    const command = `${makePackage} && npm install -g --offline --no-audit --no-fund --install-links /tmp/gpkg`;
+    const dir = fn('npm-global-fn', ['runtime: nodejs', 'handler: main:handler', 'build:', `  baseImage: ${base}`, '  commands:', `    - ${JSON.stringify(command)}`],
+      { 'main.js': 'const g = require("gpkg");\nexports.handler = () => g;\n' });
+    const result = await build(dir);
+    const { url } = await runImage(result.image);
+    expect(await (await fetch(url)).text()).toBe('from-global');
+  }, 240_000);
 });
+
+/** Our node base plus this machine's npm (offline), tagged for this run. */
+async function baseWithNpm(): Promise<string> {
+  await bootstrapBaseImages({ docker, kinds: ['node'] });
+  const context = mkdtempSync(join(tmpdir(), 'nucleon-npm-base-'));
+  const npmCli = realpathSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim());
+  cpSync(join(npmCli, '..', '..'), join(context, 'npm'), { recursive: true });
+  // A shell wrapper, not a link: npm-cli.js starts with #!/usr/bin/env, which the base lacks.
+  writeFileSync(join(context, 'npm-wrapper'), '#!/bin/sh\nexec node /usr/local/lib/node_modules/npm/bin/npm-cli.js "$@"\n', { mode: 0o755 });
+  writeFileSync(join(context, 'Dockerfile'), [`FROM ${baseImageTag('node')}`, 'COPY npm /usr/local/lib/node_modules/npm',
+    'COPY npm-wrapper /usr/local/bin/npm', ''].join('\n'));
+  const tag = `nucleon-test/base-node-npm-${RUN}:latest`;
+  images.push(tag);
+  const stream = await docker.buildImage(pack(context) as unknown as NodeJS.ReadableStream, { t: tag });
+  await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) =>
+    (err ?? out.find((o) => o.error)) ? reject(err ?? new Error(out.find((o) => o.error)?.error)) : resolve()));
+  return tag;
+}
