@@ -40,4 +40,6 @@ export type Handler = (context: import('./context.js').Context, event: import('.
 /** initContext signature. */
 export type InitContext = (context: import('./context.js').Context) => unknown;
 export { findFreePort, hasHttpTrigger, needsDefaultHttpTrigger, probeReady, sleep } from './platform-support.js';
+export { findProcessorFailure } from './processor-failure.js';
+export type { ProcessorFailure } from './processor-failure.js';
 export { AttemptRunner, dispatcherOf } from './delivery/attempt-runner.js';

@@ -1,6 +1,5 @@
-import { createError, ErrorCodes, type NucleonError } from '@nucleon/core';
+import { createError, ErrorCodes, findProcessorFailure, type NucleonError } from '@nucleon/core';
 import { linesFrom } from './log-file.js';
-import { findProcessorFailure } from './processor-failure.js';
 import { describeOutcome, type ReadyOutcome } from './wait-ready.js';
 
 /** How many log lines a failed deploy's message carries. */

@@ -1,6 +1,6 @@
-import { type ErrorCode, ErrorCodes } from '@nucleon/core';
+import { type ErrorCode, ErrorCodes } from './errors.js';
 
-/** The processor's own account of why it did not start, from its log. */
+/** The processor's own account of why it did not start, from its log (shared by the platforms). */
 export interface ProcessorFailure {
   code: ErrorCode;
   message: string;
