@@ -152,7 +152,7 @@ describe('nucleon CLI (built binary, real processes)', () => {
     const deploy = await nucleon('deploy', 'broken');
     expect([1, 4]).toContain(deploy.code);
     expect(deploy.stderr).toMatch(/^error: deploying function "broken" on the local platform failed/);
-    expect(deploy.stderr).toMatch(/last lines of .*processor\.log:\n[\s\S]*no handler file missing/);
+    expect(deploy.stderr).toMatch(/the processor logged:\n[\s\S]*no handler file missing/);
     expect(deploy.stderr).not.toMatch(/\n\s+at /);
     expect((await nucleon('get', '-o', 'json')).stdout).toBe('[]\n');
   });
