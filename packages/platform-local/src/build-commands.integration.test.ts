@@ -72,6 +72,18 @@ exports.handler = function (context, event) {
     expect(await readdir(join(harness.stateDir, 'functions', 'dates', 'builds'))).toHaveLength(1);
   }, 120_000);
 
+  it('noCache runs the commands on every deploy, in a fresh folder, while the running one keeps its own', async () => {
+    const dir = await harness.code('nc', { 'main.js': 'exports.handler = () => require("fs").readFileSync(__dirname + "/stamp", "utf8");\n' });
+    const config = functionConfig('nc', { build: { commands: ['date +%s%N > stamp'], noCache: true } });
+    const first = await harness.deploy(config, dir);
+    const before = await (await fetch(first.url!)).text();
+    const progress: string[] = [];
+    const second = await harness.deploy(config, dir, progress);
+    expect(progress).toContain('running build command 1/1: date +%s%N > stamp');
+    expect(await (await fetch(second.url!)).text()).not.toBe(before);
+    expect(await readdir(join(harness.stateDir, 'functions', 'nc', 'builds'))).toHaveLength(1);
+  });
+
   it('pip install lands in a per-function target on PYTHONPATH', async () => {
     const dir = await harness.code('py', { 'main.py': 'import tinypkg\n\ndef handler(context, event):\n    return tinypkg.VALUE\n' });
     const config = functionConfig('py', { runtime: 'python:3.11', build: { commands: [`pip install --no-index --no-deps ${wheel()}`] } });

@@ -31,9 +31,11 @@ export async function prepareBuild(
 ): Promise<PreparedBuild> {
   const { commands } = config.spec.build;
   const hash = await buildHash(commands, functionDir);
-  const buildDir = join(functionStateDir, 'builds', hash);
+  const { noCache } = config.spec.build;
+  // A no-cache build gets a folder of its own: the running deployment may use the cached one.
+  const buildDir = join(functionStateDir, 'builds', noCache ? `${hash}-${Date.now().toString(36)}` : hash);
   const codeDir = join(buildDir, 'code');
-  if (!config.spec.build.noCache && (await exists(join(buildDir, COMPLETE_MARKER)))) {
+  if (!noCache && (await exists(join(buildDir, COMPLETE_MARKER)))) {
     progress(`using cached build ${hash}`);
     return { codeDir, buildDir };
   }

@@ -50,6 +50,6 @@ export function assertPortFree(port: number, host: string, trigger: string, name
         `deploying function "${name}" on the local platform: port ${port} on ${host} (${where}) ${why}; nothing was started`,
         { cause: err, details: { port, host, trigger, reason: err.code } }));
     });
-    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve()));
+    server.listen({ port, host }, () => server.close(() => resolve()));
   });
 }
