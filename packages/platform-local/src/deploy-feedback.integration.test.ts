@@ -30,6 +30,8 @@ describe('local platform: a failed deploy', () => {
     const tail = lines.slice(where + 1);
     expect(tail.join('\n')).toContain('processor failed to start');
     expect(tail.join('\n')).not.toContain('gone');
+    // Nor the lines of the previous deployment restarted after the failure.
+    expect(tail.join('\n')).not.toContain('processor ready');
     expect((error as { details: { logTail: string } }).details.logTail).toBe(tail.join('\n'));
 
     const status = await harness.platform().get('fb');

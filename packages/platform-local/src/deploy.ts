@@ -4,7 +4,7 @@ import { type DeployRequest, findFreePort, hasHttpTrigger } from '@nucleon/core'
 import { buildPathPrefixes, prepareBuild, pruneBuilds } from './build-commands.js';
 import { clientHost, DEFAULT_HTTP_HOST } from './http-binding.js';
 import { isOurProcessor } from './liveness.js';
-import { fileSize } from './log-file.js';
+import { fileSize, linesFrom } from './log-file.js';
 import { withNameLock } from './name-lock.js';
 import { choosePort } from './port-choice.js';
 import type { ResolvedSettings } from './settings.js';
@@ -78,9 +78,10 @@ async function replace(store: StateStore, settings: ResolvedSettings, request: D
     if (pid > 0) await stopProcessor(pid, settings.processorEntry, FAILED_STOP_DEADLINE_MS);
     await rm(configFile, { force: true });
     await rm(pendingFile(store, name), { force: true });
+    const lines = await linesFrom(logFile, logStart);
     const previousNow = running && port.stopFirst ? await restartPrevious(store, settings, running) : running ? 'running' : undefined;
     if (previous) await pruneBuilds(store.dir(name), previous.buildDir);
-    throw await startFailure({ name, outcome, timeoutMs, logFile, logStart, previous: previousNow, keepsLog: previous !== undefined });
+    throw startFailure({ name, outcome, timeoutMs, logFile, lines, previous: previousNow, keepsLog: previous !== undefined });
   }
 
   if (running) await rename(configFile, store.configFile(name));

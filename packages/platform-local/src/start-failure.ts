@@ -1,5 +1,4 @@
 import { createError, ErrorCodes, findProcessorFailure, type NucleonError } from '@nucleon/core';
-import { linesFrom } from './log-file.js';
 import { describeOutcome, type ReadyOutcome } from './wait-ready.js';
 
 /** How many log lines a failed deploy's message carries. */
@@ -20,8 +19,8 @@ export interface StartFailureInput {
   outcome: ReadyOutcome;
   timeoutMs: number;
   logFile: string;
-  /** The log file's size before this attempt's processor started. */
-  logStart: number;
+  /** The log lines this attempt's processor wrote (read before a restarted previous one adds its own). */
+  lines: readonly string[];
   previous?: PreviousAfterFailure;
   /** Whether the log file stays (a redeploy) or goes with the failed first deploy. */
   keepsLog: boolean;
@@ -32,8 +31,8 @@ export interface StartFailureInput {
  * when it logged one (so NUCLEON_ERR_INVALID_CONFIG stays a configuration error), else
  * NUCLEON_ERR_DEPLOY_FAILED with how it ended; then this attempt's log lines only.
  */
-export async function startFailure(input: StartFailureInput): Promise<NucleonError> {
-  const lines = await linesFrom(input.logFile, input.logStart);
+export function startFailure(input: StartFailureInput): NucleonError {
+  const { lines } = input;
   const tail = lines.slice(-LOG_TAIL_LINES).join('\n');
   const failure = findProcessorFailure(lines);
   const headline = failure?.message ?? describeOutcome(input.outcome, input.timeoutMs);
