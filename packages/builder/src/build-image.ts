@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import type Docker from 'dockerode';
 import { pack } from 'tar-fs';
 import { stringify } from 'yaml';
-import { createError, ErrorCodes, type FunctionConfig } from '@nucleon/core';
+import { createError, ErrorCodes, needsDefaultHttpTrigger, type FunctionConfig } from '@nucleon/core';
 import { runtimePackage, triggerPackage } from '@nucleon/processor';
 import { baseImageTag, baseKindOf, bootstrapBaseImages, imageExists } from './base-images.js';
 import { renderDockerfile, renderProcessorDockerfile } from './dockerfile.js';
@@ -100,13 +100,15 @@ async function ensureBaseImage(docker: Docker, config: FunctionConfig, progress:
 }
 
 /**
- * The `@nucleon/*` packages the function needs (processor, runtime, triggers; HTTP when none)
+ * The `@nucleon/*` packages the function needs (processor, runtime, triggers; HTTP for the default trigger)
  * and the other plugins: the `--plugin` ones, plus any third-party kind or runtime (its name
  * is its package) that no `--plugin` supplies, to install from npm by that name.
  */
-async function pluginSet(config: FunctionConfig, extra: readonly string[]): Promise<{ packages: string[]; plugins: string[] }> {
+export async function pluginSet(config: FunctionConfig, extra: readonly string[]): Promise<{ packages: string[]; plugins: string[] }> {
   const triggers = Object.values(config.spec.triggers ?? {}).map((t) => triggerPackage(t.kind));
-  const needed = new Set(['@nucleon/processor', runtimePackage(config.spec.runtime), ...(triggers.length > 0 ? triggers : [triggerPackage('http')])]);
+  // The processor adds Nuclio's default HTTP trigger to a function without one (a cron-only one too).
+  if (needsDefaultHttpTrigger(config)) triggers.push(triggerPackage('http'));
+  const needed = new Set(['@nucleon/processor', runtimePackage(config.spec.runtime), ...triggers]);
   const plugins = [...extra];
   const supplied = new Set(await Promise.all(plugins.map(pluginName)));
   for (const pkg of needed) {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNucleonError, ErrorCodes } from '@nucleon/core';
 import { loadFunctionConfig } from '@nucleon/processor';
 import { freePort, until } from '@nucleon/processor/testing';
+import { pack } from 'tar-fs';
 import { buildFunctionImage, imageExists, type BuildResult } from './index.js';
+import { RootFs } from './rootfs.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const RUN = `${process.pid}-${Date.now().toString(36)}`;
@@ -136,4 +138,42 @@ describe('nucleon build against a real Docker engine', () => {
     const { url } = await runImage(result.image);
     expect(await (await fetch(url, { method: 'POST', body: 'hi' })).text()).toBe(expected);
   }, 240_000);
+
+  it('npm install -g in a build command is visible to the handler (the image puts its prefix on NODE_PATH)', async () => {
+    const base = await baseWithNpm();
+    const command = 'npm install -g --offline --no-audit --no-fund --install-links /opt/test/gpkg';
+    const dir = fn('npm-global-fn', ['runtime: nodejs', 'handler: main:handler', 'build:', `  baseImage: ${base}`, '  commands:', `    - ${JSON.stringify(command)}`],
+      { 'main.js': 'const g = require("gpkg");\nexports.handler = () => g;\n' });
+    const result = await build(dir);
+    expect(result.dockerfile).toContain(`RUN ${command}`);
+    const { url } = await runImage(result.image);
+    expect(await (await fetch(url)).text()).toBe('from-global');
+  }, 240_000);
 });
+
+/**
+ * A base standing in for an image such as node:24 (which this machine cannot pull): this
+ * machine's sh, node and npm, plus the source of a small package `gpkg` at /opt/test/gpkg.
+ */
+async function baseWithNpm(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'nucleon-npm-base-'));
+  const fs = new RootFs(dir);
+  await fs.skeleton();
+  await fs.binary(realpathSync('/bin/sh'), '/bin/sh');
+  await fs.binary(process.execPath, '/usr/local/bin/node');
+  const npmCli = realpathSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim());
+  await fs.folder(join(npmCli, '..', '..'), '/usr/local/lib/node_modules/npm');
+  // A shell wrapper, not a link: npm-cli.js starts with #!/usr/bin/env, which this tree lacks.
+  mkdirSync(join(dir, 'opt/test/gpkg'), { recursive: true });
+  writeFileSync(join(dir, 'usr/local/bin/npm'), '#!/bin/sh\nexec node /usr/local/lib/node_modules/npm/bin/npm-cli.js "$@"\n', { mode: 0o755 });
+  writeFileSync(join(dir, 'opt/test/gpkg/package.json'), JSON.stringify({ name: 'gpkg', version: '1.0.0', main: 'index.js' }));
+  writeFileSync(join(dir, 'opt/test/gpkg/index.js'), 'module.exports = "from-global";\n');
+  const tag = `nucleon-test/base-node-npm-${RUN}:latest`;
+  images.push(tag);
+  const [repo, version] = tag.split(':') as [string, string];
+  const stream = await docker.importImage(pack(dir) as unknown as NodeJS.ReadableStream,
+    { repo, tag: version, changes: ['ENV PATH=/usr/local/bin:/usr/bin:/bin', 'ENV HOME=/root', 'WORKDIR /'] } as unknown as Record<string, unknown>);
+  await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
+  rmSync(dir, { recursive: true, force: true });
+  return tag;
+}

@@ -28,4 +28,15 @@ describe('renderDockerfile', () => {
     expect(text).toContain('NUCLEON_FUNCTION_CONFIG=/opt/nucleon/function/function.yaml');
     expect(text).toContain('ENTRYPOINT ["node", "/opt/nucleon/processor/node_modules/@nucleon/processor/dist/main.js"]');
   });
+
+  it('puts npm -g and pip installs of build commands where the handler resolves them, before the RUN steps', () => {
+    const text = renderDockerfile({ ...base, commands: ['npm install -g moment'] });
+    const lines = text.split('\n');
+    const env = lines.findIndex((l) => l.startsWith('ENV NPM_CONFIG_PREFIX='));
+    expect(env).toBeGreaterThan(0);
+    expect(env).toBeLessThan(lines.indexOf('RUN npm install -g moment'));
+    expect(lines[env]).toBe('ENV NPM_CONFIG_PREFIX=/opt/nucleon/npm-global NODE_PATH=/opt/nucleon/npm-global/lib/node_modules ' +
+      'PIP_TARGET=/opt/nucleon/python PIP_BREAK_SYSTEM_PACKAGES=1 PYTHONPATH=/opt/nucleon/python PATH=/opt/nucleon/npm-global/bin:/opt/nucleon/python/bin:$PATH');
+    expect(renderDockerfile(base)).not.toContain('NODE_PATH');
+  });
 });

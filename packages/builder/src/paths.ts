@@ -12,4 +12,8 @@ export const IMAGE_PATHS = Object.freeze({
   function: '/opt/nucleon/function',
   config: '/opt/nucleon/function/function.yaml',
   main: '/opt/nucleon/processor/node_modules/@nucleon/processor/dist/main.js',
+  /** `npm install -g` prefix of build commands; its lib/node_modules is on NODE_PATH. */
+  npmGlobal: '/opt/nucleon/npm-global',
+  /** `pip install` target of build commands (PIP_TARGET), on PYTHONPATH. */
+  python: '/opt/nucleon/python',
 });

@@ -155,7 +155,7 @@ describe('nucleon CLI (built binary, real processes)', () => {
     expect([1, 4]).toContain(deploy.code);
     // Progress lines first, then the platform's error as the headline, then the log tail.
     expect(deploy.stderr).toMatch(/^deploy: deploying "broken" on the local platform\n(deploy: .*\n)*error: deploying function "broken" on the local platform failed/m);
-    expect(deploy.stderr).toMatch(/^error: [^\n]*\n[\s\S]*no handler file missing/m);
+    expect(deploy.stderr).toMatch(/the processor logged:\n[\s\S]*no handler file missing/);
     expect(deploy.stderr).not.toMatch(/\n\s+at /);
     expect((await nucleon('get', '-o', 'json')).stdout).toBe('[]\n');
   });

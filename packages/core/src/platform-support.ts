@@ -46,8 +46,19 @@ export async function probeReady(adminPort: number, timeoutMs = 1000): Promise<b
   }
 }
 
-/** Whether a function serves HTTP: it has an enabled `http` trigger, or no triggers (the processor then adds one). */
+const isHttpKind = (kind: string): boolean => kind === 'http' || kind === '@nucleon/trigger-http';
+
+/**
+ * Nuclio's rule, in one place for the processor and every platform: a function with no trigger
+ * of kind `http` (enabled or not) gets the default HTTP trigger, unless
+ * `spec.disableDefaultHTTPTrigger` is true. A cron-only function therefore also answers HTTP.
+ */
+export function needsDefaultHttpTrigger(config: FunctionConfig): boolean {
+  if (config.spec.disableDefaultHTTPTrigger === true) return false;
+  return !Object.values(config.spec.triggers).some((t) => isHttpKind(t.kind));
+}
+
+/** Whether a function serves HTTP: an enabled `http` trigger, or the default one (see {@link needsDefaultHttpTrigger}). */
 export function hasHttpTrigger(config: FunctionConfig): boolean {
-  const triggers = Object.values(config.spec.triggers);
-  return triggers.length === 0 || triggers.some((t) => t.kind === 'http' && !t.disable);
+  return needsDefaultHttpTrigger(config) || Object.values(config.spec.triggers).some((t) => isHttpKind(t.kind) && !t.disable);
 }

@@ -1,5 +1,5 @@
 import type { ContainerInspectInfo } from 'dockerode';
-import { createError, type DeployRequest, ErrorCodes, findFreePort, hasHttpTrigger } from '@nucleon/core';
+import { createError, type DeployRequest, ErrorCodes, findFreePort, findProcessorFailure, hasHttpTrigger } from '@nucleon/core';
 import { candidateName, containerName, retiringName } from './container-names.js';
 import { tailLogLines } from './container-logs.js';
 import { containerSpec } from './container-spec.js';
@@ -47,6 +47,8 @@ export async function deployFunction(docker: DockerClient, settings: ResolvedSet
     staleAfter: new Date(now + timeoutMs + STALE_MARGIN_MS).toISOString(),
   }, settings));
 
+  const progress = request.onProgress ?? (() => undefined);
+  progress(`starting container ${candidateName(name)} from ${image} on 127.0.0.1:${httpPort}`);
   const { id } = await createCandidate(docker, spec, name, image);
   const container = docker.getContainer(id);
   try {
@@ -57,7 +59,8 @@ export async function deployFunction(docker: DockerClient, settings: ResolvedSet
   }
   let outcome: Awaited<ReturnType<typeof waitReady>>;
   try {
-    outcome = await waitReady(container, adminPort, timeoutMs);
+    progress('waiting for the container to be ready');
+    outcome = await waitReady(container, adminPort, timeoutMs, (seconds) => progress(`still waiting, ${seconds} s`));
   } catch (err) {
     // The engine failed us mid-wait; never leave a half-deployed candidate behind.
     await removeQuietly(docker, id).catch(() => undefined);
@@ -66,14 +69,17 @@ export async function deployFunction(docker: DockerClient, settings: ResolvedSet
   if (outcome.kind !== 'ready') {
     const tail = await tailLogLines(container, LOG_TAIL_LINES);
     await removeQuietly(docker, id);
-    throw createError(ErrorCodes.DEPLOY_FAILED,
-      `deploying function "${name}" on the docker platform failed: ${describeOutcome(outcome, timeoutMs)}` +
+    // The processor's own coded error, when it logged one, is the headline (and the code).
+    const failure = findProcessorFailure(tail);
+    throw createError(failure?.code ?? ErrorCodes.DEPLOY_FAILED,
+      `deploying function "${name}" on the docker platform failed: ${failure?.message ?? describeOutcome(outcome, timeoutMs)}` +
       ` (image ${image}; the container was removed, any previous deployment keeps running)` +
       (tail.length > 0 ? `\nlast lines of the container log:\n${tail.join('\n')}` : '\nthe container wrote no log'),
       { details: { image, logTail: tail.join('\n'), outcome: outcome.kind } });
   }
   await switchOver(docker, settings, name, id);
   await publishAddress(name, httpPort, hasHttpTrigger(config));
+  progress('ready');
   return container.inspect();
 }
 

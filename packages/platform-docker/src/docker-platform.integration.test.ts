@@ -136,12 +136,15 @@ describe('docker platform against the real engine', () => {
     await expect(platform().delete(ECHO)).rejects.toMatchObject({ code: 'NUCLEON_ERR_FUNCTION_NOT_FOUND' });
   }, 90_000);
 
-  it('a processor that crashes at start fails the deploy with its log lines and leaves no container', async () => {
+  it("a processor that fails at start fails the deploy with its own code and message, its log lines, and leaves no container", async () => {
+    const progress: string[] = [];
     const error = await platform()
-      .deploy({ config: config(BROKEN, brokenImage, 'x', 'nothere:handler'), functionDir: '/unused', readinessTimeoutMs: 30_000 })
+      .deploy({ config: config(BROKEN, brokenImage, 'x', 'nothere:handler'), functionDir: '/unused', readinessTimeoutMs: 30_000, onProgress: (m) => progress.push(m) })
       .catch((err: unknown) => err as Error & { code?: string });
-    expect(error).toMatchObject({ code: 'NUCLEON_ERR_DEPLOY_FAILED' });
-    expect((error as Error).message).toMatch(/exited with code [1-9][\s\S]*last lines of the container log:[\s\S]*nothere/);
+    expect(error).toMatchObject({ code: 'NUCLEON_ERR_HANDLER_NOT_FOUND' });
+    expect((error as Error).message).toMatch(/^deploying function "dk-broken-\w+" on the docker platform failed: .*nothere/);
+    expect((error as Error).message).toMatch(/last lines of the container log:[\s\S]*processor failed to start/);
+    expect(progress).toEqual([expect.stringMatching(/^starting container nucleon-dk-broken-\w+\.next from .* on 127\.0\.0\.1:\d+$/), 'waiting for the container to be ready']);
     const left = await docker.listContainers({ all: true, filters: { label: [`io.nucleon.function=${BROKEN}`] } });
     expect(left).toEqual([]);
     expect(await platform().get(BROKEN)).toBeUndefined();

@@ -1,4 +1,6 @@
-import { createError, ErrorCodes, type DeployRequest, type FunctionStatus, type LogsOptions, type Platform } from '@nucleon/core';
+import {
+  createError, ErrorCodes, type ConfigProblem, type DeployRequest, type FunctionConfig, type FunctionStatus, type LogsOptions, type Platform,
+} from '@nucleon/core';
 import { candidateName, containerName, retiringName } from './container-names.js';
 import { streamLogLines } from './container-logs.js';
 import { deployFunction } from './deploy.js';
@@ -7,6 +9,7 @@ import { withdrawAddress } from './function-addresses.js';
 import { statusOf } from './function-status.js';
 import { LABELS, readLabels } from './labels.js';
 import type { ResolvedSettings } from './settings.js';
+import { dockerUnappliedFields } from './unapplied-fields.js';
 
 /**
  * Runs each function image as one Docker container, `nucleon-<name>`. It keeps no state of
@@ -15,6 +18,10 @@ import type { ResolvedSettings } from './settings.js';
  */
 export class DockerPlatform implements Platform {
   constructor(readonly settings: ResolvedSettings, private readonly docker: DockerClient) {}
+
+  unappliedFields(config: FunctionConfig): ConfigProblem[] {
+    return dockerUnappliedFields(config);
+  }
 
   async deploy(request: DeployRequest): Promise<FunctionStatus> {
     const info = await deployFunction(this.docker, this.settings, request);

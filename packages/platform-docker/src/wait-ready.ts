@@ -8,14 +8,27 @@ export type ReadyOutcome =
   | { kind: 'exited'; exitCode: number; detail: string }
   | { kind: 'timeout' };
 
+/** How often a long readiness wait reports that it is still waiting. */
+const STILL_WAITING_EVERY_MS = 5_000;
+
 /**
  * Polls the admin `/ready` on 127.0.0.1 until it answers 200, the container stops, or
  * `timeoutMs` passes. A restart counts as a stop: under a restart policy a crashing processor
- * never shows `exited` for long, but its restart count gives it away.
+ * never shows `exited` for long, but its restart count gives it away. Calls `stillWaiting`
+ * about every 5 s meanwhile.
  */
-export async function waitReady(container: ContainerHandle, adminPort: number, timeoutMs: number, intervalMs = 100): Promise<ReadyOutcome> {
-  const until = Date.now() + timeoutMs;
+export async function waitReady(
+  container: ContainerHandle, adminPort: number, timeoutMs: number,
+  stillWaiting: (seconds: number) => void = () => undefined, intervalMs = 100,
+): Promise<ReadyOutcome> {
+  const started = Date.now();
+  const until = started + timeoutMs;
+  let nextReport = started + STILL_WAITING_EVERY_MS;
   for (;;) {
+    if (Date.now() >= nextReport) {
+      stillWaiting(Math.round((Date.now() - started) / 1000));
+      nextReport += STILL_WAITING_EVERY_MS;
+    }
     const ended = stoppedOutcome(await container.inspect());
     if (ended) return ended;
     if (await probeReady(adminPort, Math.min(1000, Math.max(50, until - Date.now())))) return { kind: 'ready' };

@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { validateFunctionConfig, type FunctionConfig } from '@nucleon/core';
+import { findFreePort, validateFunctionConfig, type FunctionConfig } from '@nucleon/core';
 import plugin from './index.js';
 import { isOurProcessor, isPidAlive } from './liveness.js';
 import { signal } from './stop-process.js';
@@ -27,10 +28,10 @@ function platform(): LocalPlatform {
   return plugin.create({ settings: { processorEntry: FAKE, stateDir } }) as LocalPlatform;
 }
 
-function config(env: Record<string, string> = {}): FunctionConfig {
+function config(env: Record<string, string> = {}, triggers: Record<string, unknown> = {}): FunctionConfig {
   return validateFunctionConfig({
     metadata: { name: 'fake' },
-    spec: { runtime: 'nodejs', handler: 'main:handler', env: Object.entries(env).map(([name, value]) => ({ name, value })) },
+    spec: { runtime: 'nodejs', handler: 'main:handler', env: Object.entries(env).map(([name, value]) => ({ name, value })), triggers },
   }).config;
 }
 
@@ -50,30 +51,54 @@ describe('local platform deploy (stand-in processor)', () => {
     expect(saved.metadata.name).toBe('fake');
   });
 
-  it('replaces a running function: the new one starts, then the old one is stopped', async () => {
+  it('replaces a running function on its kept port: the old one stops, the new one serves there', async () => {
     const first = await deploy({ GREETING: 'one' });
     const second = await deploy({ GREETING: 'two' });
     expect(second.details?.pid).not.toBe(first.details?.pid);
+    expect(second.url).toBe(first.url);
     // Not isPidAlive: an exited child stays a zombie until this process reaps it.
     expect(isOurProcessor(first.details?.pid as number, FAKE)).toBe(false);
     expect((await platform().list()).map((s) => [s.name, s.state])).toEqual([['fake', 'ready']]);
     expect(await (await fetch(second.url!)).json()).toMatchObject({ greeting: 'two' });
   });
 
-  it('fails with the log tail when the processor exits, leaving no record', async () => {
+  it('fails with the log tail when the processor exits, leaving no record and no folder', async () => {
     const error = await deploy({ FAKE_MODE: 'crash' }).catch((err: unknown) => err);
     expect(error).toMatchObject({ code: 'NUCLEON_ERR_DEPLOY_FAILED' });
-    expect((error as Error).message).toMatch(/exited with code 1[\s\S]*handler file main.js not found/);
+    expect((error as Error).message).toMatch(/exited with code 1\nthe processor logged:[\s\S]*handler file main.js not found/);
     expect(await platform().list()).toEqual([]);
+    expect(existsSync(join(stateDir, 'functions/fake'))).toBe(false);
   });
 
-  it('kills a processor that never gets ready and keeps the previous deployment serving', async () => {
+  it('a failed redeploy on the kept port restarts the previous deployment on that port', async () => {
     const first = await deploy();
     const error = await deploy({ FAKE_MODE: 'never-ready' }, 500).catch((err: unknown) => err);
-    expect((error as Error).message).toMatch(/not ready within 500 ms[\s\S]*previous deployment keeps running/);
+    expect((error as Error).message).toMatch(/failed \(the previous deployment was restarted\): the processor was not ready within 500 ms/);
     const status = await platform().get('fake');
-    expect(status).toMatchObject({ state: 'ready', details: { pid: first.details?.pid } });
+    expect(status).toMatchObject({ state: 'ready', url: first.url });
+    started.push(status?.details?.pid as number);
+    expect(await (await fetch(status!.url!)).json()).toMatchObject({ pid: status?.details?.pid });
   });
+
+  it('a failed redeploy to another port kills the new processor and keeps the previous one serving', async () => {
+    const first = await deploy();
+    const port = await findFreePort();
+    const moved = config({ FAKE_MODE: 'never-ready' }, { web: { kind: 'http', attributes: { port } } });
+    const error = await platform().deploy({ config: moved, functionDir: stateDir, readinessTimeoutMs: 500 }).catch((err: unknown) => err);
+    expect((error as Error).message).toMatch(/failed \(the previous deployment keeps running\): the processor was not ready within 500 ms/);
+    expect(await platform().get('fake')).toMatchObject({ state: 'ready', url: first.url, details: { pid: first.details?.pid } });
+  });
+
+  it('reports each step, and "still waiting" about every 5 s while the processor gets ready', async () => {
+    const progress: string[] = [];
+    const status = await platform().deploy({ config: config({ FAKE_MODE: 'slow' }), functionDir: stateDir, readinessTimeoutMs: 10_000, onProgress: (m) => progress.push(m) });
+    started.push(status.details?.pid as number);
+    const port = status.httpPort;
+    expect(progress).toEqual([
+      `starting processor on 127.0.0.1:${port}`, `waiting for the processor (pid ${status.details?.pid}) to be ready`,
+      'still waiting, 5 s', `ready at http://127.0.0.1:${port}`,
+    ]);
+  }, 20_000);
 
   it('delete stops the processor and forgets the function', async () => {
     const status = await deploy();

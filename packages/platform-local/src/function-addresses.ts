@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { FUNCTION_ADDRESSES_ENV, PLATFORM_NAME_ENV, removeFunctionAddress, writeFunctionAddress } from '@nucleon/core';
+import { clientHost } from './http-binding.js';
 import type { FunctionRecord } from './state-store.js';
 
 // Function-to-function calls: processors find callees through `<stateDir>/addresses/<name>.json`
@@ -17,7 +18,7 @@ export function addressEnv(stateDir: string): Record<string, string> {
 /** Publishes a ready function's HTTP address; a function without an HTTP trigger cannot be called, so it has none. */
 export async function publishAddress(stateDir: string, record: FunctionRecord): Promise<void> {
   if (!record.hasHttpTrigger) return withdrawAddress(stateDir, record.name);
-  await writeFunctionAddress(addressesDir(stateDir), record.name, { url: `http://127.0.0.1:${record.httpPort}` });
+  await writeFunctionAddress(addressesDir(stateDir), record.name, { url: `http://${clientHost(record.httpHost ?? '127.0.0.1')}:${record.httpPort}` });
 }
 
 /** Removes a deleted function's address, so callers get "not found" instead of a refused connection. */

@@ -1,4 +1,5 @@
 import { type FunctionStatus, probeReady } from '@nucleon/core';
+import { clientHost, DEFAULT_HTTP_HOST } from './http-binding.js';
 import { isOurProcessor } from './liveness.js';
 import type { FunctionRecord } from './state-store.js';
 
@@ -23,7 +24,7 @@ export async function statusOf(record: FunctionRecord, logFile: string, probeTim
     details: { pid: record.pid, adminPort: record.adminPort, functionDir: record.functionDir, logFile },
   };
   if (record.hasHttpTrigger !== false) {
-    status.url = `http://127.0.0.1:${record.httpPort}`;
+    status.url = `http://${clientHost(record.httpHost ?? DEFAULT_HTTP_HOST)}:${record.httpPort}`;
     status.httpPort = record.httpPort;
   }
   if (state === 'stopped') status.message = `processor (pid ${record.pid}) is not running; see ${logFile}`;

@@ -67,11 +67,13 @@ describe('local platform with the real processor', () => {
     expect(await platform().get('echo')).toBeUndefined();
   });
 
-  it('reports a missing handler file as DEPLOY_FAILED with the processor log tail', async () => {
+  it("reports a missing handler file with the processor's own code and message, leaving nothing", async () => {
     const { config } = validateFunctionConfig({ metadata: { name: 'broken' }, spec: { runtime: 'nodejs', handler: 'nothere:handler' } });
     const error = await platform().deploy({ config, functionDir, readinessTimeoutMs: 30_000 }).catch((err: unknown) => err);
-    expect(error).toMatchObject({ code: 'NUCLEON_ERR_DEPLOY_FAILED' });
-    expect((error as Error).message).toMatch(/exited with code 1[\s\S]*last lines of [\s\S]*nothere/);
+    expect(error).toMatchObject({ code: 'NUCLEON_ERR_HANDLER_NOT_FOUND' });
+    expect((error as Error).message.split('\n')[0]).toMatch(/^deploying function "broken" on the local platform failed: .*nothere/);
+    expect((error as Error).message).toMatch(/the processor logged:\n[\s\S]*processor failed to start/);
     expect(await platform().list()).toEqual([]);
+    expect(existsSync(join(home, 'local/functions/broken'))).toBe(false);
   });
 });

@@ -1,4 +1,6 @@
-import { createError, ErrorCodes, type DeployRequest, type FunctionStatus, type LogsOptions, type Platform } from '@nucleon/core';
+import {
+  createError, ErrorCodes, type ConfigProblem, type DeployRequest, type FunctionConfig, type FunctionStatus, type LogsOptions, type Platform,
+} from '@nucleon/core';
 import { deployFunction, stopOrphan } from './deploy.js';
 import { withdrawAddress } from './function-addresses.js';
 import { statusOf } from './function-status.js';
@@ -9,6 +11,7 @@ import { withNameLock } from './name-lock.js';
 import type { ResolvedSettings } from './settings.js';
 import { StateStore } from './state-store.js';
 import { stopProcessor } from './stop-process.js';
+import { localUnappliedFields } from './unapplied-fields.js';
 
 /**
  * Runs each function as a detached local processor process. It keeps no state in memory:
@@ -20,6 +23,10 @@ export class LocalPlatform implements Platform {
 
   constructor(readonly settings: ResolvedSettings) {
     this.store = new StateStore(settings.stateDir);
+  }
+
+  unappliedFields(config: FunctionConfig): ConfigProblem[] {
+    return localUnappliedFields(config);
   }
 
   async deploy(request: DeployRequest): Promise<FunctionStatus> {

@@ -1,17 +1,16 @@
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { sleep } from '@nucleon/core';
 
-/** The last `count` lines of a log file ('' when it does not exist). */
-export async function tailLines(file: string, count = 20): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return '';
-  }
-  const lines = text.split('\n');
+/** The size of `file` in bytes (0 when it does not exist): where the next attempt's lines begin. */
+export async function fileSize(file: string): Promise<number> {
+  return stat(file).then((s) => s.size, () => 0);
+}
+
+/** The complete lines of `file` written after byte `offset`: one deploy attempt's log, not earlier ones. */
+export async function linesFrom(file: string, offset: number): Promise<string[]> {
+  const lines = new TextDecoder().decode(await readFrom(file, offset)).split('\n');
   if (lines.at(-1) === '') lines.pop();
-  return lines.slice(-count).join('\n');
+  return lines;
 }
 
 /** Options for {@link readLogLines}. */

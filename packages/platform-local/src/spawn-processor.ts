@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import type { EnvVar } from '@nucleon/core';
 import { addressEnv } from './function-addresses.js';
+import { prependPaths } from './build-commands.js';
 import type { ResolvedSettings } from './settings.js';
 
 /** What {@link spawnProcessor} needs to start one processor. */
@@ -11,8 +12,12 @@ export interface SpawnOptions {
   functionDir: string;
   logFile: string;
   httpPort: number;
+  /** The address the HTTP trigger binds (loopback unless configured). */
+  httpHost: string;
   adminPort: number;
   env: readonly EnvVar[];
+  /** The build's NODE_PATH/PYTHONPATH/PATH prefixes, when the function has build commands. */
+  pathPrefixes?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -21,12 +26,13 @@ export interface SpawnOptions {
  * the function's log file.
  */
 export function spawnProcessor(options: SpawnOptions): ChildProcess {
-  const { settings, configFile, functionDir, logFile, httpPort, adminPort } = options;
+  const { settings, configFile, functionDir, logFile, httpPort, httpHost, adminPort } = options;
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const { name, value } of options.env) env[name] = value;
+  if (options.pathPrefixes) prependPaths(env, options.pathPrefixes);
   Object.assign(env, {
     NUCLEON_HTTP_PORT: String(httpPort),
-    NUCLEON_HTTP_HOST: '127.0.0.1',
+    NUCLEON_HTTP_HOST: httpHost,
     NUCLEON_ADMIN_PORT: String(adminPort),
     NUCLEON_ADMIN_HOST: '127.0.0.1',
     NUCLEON_PLUGIN_PATHS: settings.pluginPaths.join(':'),

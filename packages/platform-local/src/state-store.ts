@@ -6,6 +6,8 @@ export interface FunctionRecord {
   name: string;
   pid: number;
   httpPort: number;
+  /** The address the HTTP trigger binds; absent in records of older versions (127.0.0.1). */
+  httpHost?: string;
   adminPort: number;
   /** Directory holding the handler code. */
   functionDir: string;
@@ -16,6 +18,8 @@ export interface FunctionRecord {
   processorEntry: string;
   /** False when the function has triggers but none of kind `http` (then it has no URL). */
   hasHttpTrigger?: boolean;
+  /** The build folder the processor runs from, when the function has build commands. */
+  buildDir?: string;
 }
 
 /** File layout under `<stateDir>`: `functions/<name>/{function.json,status.json,processor.log}`. */

@@ -8,8 +8,17 @@ export type ReadyOutcome =
   | { kind: 'spawn-error'; error: Error }
   | { kind: 'timeout' };
 
-/** Polls `GET /ready` every `intervalMs` until 200, the child exits, or `timeoutMs` passes. */
-export async function waitReady(child: ChildProcess, adminPort: number, timeoutMs: number, intervalMs = 50): Promise<ReadyOutcome> {
+/** How often a long readiness wait reports that it is still waiting. */
+const STILL_WAITING_EVERY_MS = 5_000;
+
+/**
+ * Polls `GET /ready` every `intervalMs` until 200, the child exits, or `timeoutMs` passes;
+ * calls `stillWaiting(elapsedSeconds)` about every 5 s meanwhile.
+ */
+export async function waitReady(
+  child: ChildProcess, adminPort: number, timeoutMs: number,
+  stillWaiting: (seconds: number) => void = () => undefined, intervalMs = 50,
+): Promise<ReadyOutcome> {
   let ended: ReadyOutcome | undefined;
   const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
     ended ??= { kind: 'exited', code, signal };
@@ -20,9 +29,15 @@ export async function waitReady(child: ChildProcess, adminPort: number, timeoutM
   child.once('exit', onExit);
   child.once('error', onError);
   try {
-    const until = Date.now() + timeoutMs;
+    const started = Date.now();
+    const until = started + timeoutMs;
+    let nextReport = started + STILL_WAITING_EVERY_MS;
     while (Date.now() < until) {
       if (ended) return ended;
+      if (Date.now() >= nextReport) {
+        stillWaiting(Math.round((Date.now() - started) / 1000));
+        nextReport += STILL_WAITING_EVERY_MS;
+      }
       if (await probeReady(adminPort, Math.min(1000, Math.max(50, until - Date.now())))) return { kind: 'ready' };
       if (ended) return ended;
       await sleep(intervalMs);

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  ErrorCodes, createError, isNucleonError, validateAttributes, type ConfigProblem, type FunctionConfig, type Logger,
+  ErrorCodes, createError, isNucleonError, needsDefaultHttpTrigger, validateAttributes, type ConfigProblem, type FunctionConfig, type Logger,
   type ContextPlatform, type Runtime, type Trigger, type TriggerConfig,
 } from '@nucleon/core';
 import { startAdminServer, type AdminServer } from './admin-server.js';
@@ -100,8 +100,9 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
       env: process.env, callerName: config.metadata.name, defaultTimeoutMs: config.spec.eventTimeoutMs, logger: logger.child({ component: 'calls' }),
     });
     const configured = Object.entries(config.spec.triggers).filter(([, t]) => !t.disable);
-    if (configured.length === 0) logger.info('no trigger configured; using the default HTTP trigger "default-http"');
-    const entries = configured.length > 0 ? configured : [['default-http', DEFAULT_TRIGGER] as const];
+    const withDefault = needsDefaultHttpTrigger(config);
+    if (withDefault) logger.info('no http trigger configured; adding the default HTTP trigger "default-http"');
+    const entries = withDefault ? [...configured, ['default-http', DEFAULT_TRIGGER] as const] : configured;
     let httpOverridden = false;
     for (const [triggerName, triggerConfig] of entries) {
       const isHttp = triggerPackage(triggerConfig.kind) === triggerPackage('http');

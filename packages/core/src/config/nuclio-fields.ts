@@ -5,6 +5,7 @@
 export const SUPPORTED_SPEC_FIELDS = new Set([
   'description', 'handler', 'runtime', 'env', 'triggers', 'resources', 'minReplicas', 'maxReplicas',
   'replicas', 'scaleToZero', 'eventTimeout', 'build', 'readinessTimeoutSeconds', 'image', 'runtimeAttributes',
+  'disableDefaultHTTPTrigger',
   // Derived from eventTimeout by validation and recomputed when a validated config is read back.
   'eventTimeoutMs',
 ]);
@@ -15,7 +16,7 @@ export const UNSUPPORTED_SPEC_FIELDS = new Set([
   'affinity', 'nodeSelector', 'nodeName', 'tolerations', 'priorityClassName', 'preemptionPolicy',
   'runRegistry', 'imageHash', 'version', 'alias', 'publish', 'disable', 'avatar',
   'serviceAccount', 'podSecurityContext', 'imagePullSecrets', 'autoScaleMetrics', 'customScalingMetricSpecs',
-  'waitReadinessTimeoutBeforeFailure', 'disableDefaultHTTPTrigger', 'sidecars', 'initContainers',
+  'waitReadinessTimeoutBeforeFailure', 'sidecars', 'initContainers',
   'dealerURI', 'imagePullPolicy', 'minAvailable', 'ports', 'defaultHTTPIngressHostTemplate',
 ]);
 
@@ -35,6 +36,9 @@ export const UNSUPPORTED_BUILD_FIELDS = new Set([
   'dependencies', 'addedObjectPaths', 'offline', 'timestamp', 'flags', 'mode', 'functionConfigPath',
   'tempDir', 'builderServiceAccount', 'secret', 'dockerfile', 'imageName', 'readinessTimeoutSeconds',
 ]);
+
+/** Keys of one `spec.env` entry (Kubernetes' EnvVar); any other key warns. */
+export const ENV_ENTRY_FIELDS = new Set(['name', 'value', 'valueFrom']);
 
 export const DEFAULT_EVENT_TIMEOUT = '60s';
 export const DEFAULT_WORKER_AVAILABILITY_TIMEOUT_MS = 10_000;

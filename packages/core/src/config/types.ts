@@ -92,4 +92,6 @@ export interface FunctionSpec {
   image?: string;
   /** Runtime-specific settings, read by the runtime plugin (the shell runtime's `arguments`, ...). */
   runtimeAttributes: Record<string, unknown>;
+  /** Nuclio's switch: no default HTTP trigger for a function without an `http` trigger. */
+  disableDefaultHTTPTrigger?: boolean;
 }

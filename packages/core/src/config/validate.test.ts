@@ -420,3 +420,21 @@ describe('spec.eventTimeoutMs, the derived field', () => {
     expect(warnings.map((w) => w.path)).toContain('spec.eventTimeoutMs');
   });
 });
+
+describe('validateFunctionConfig: env entries and disableDefaultHTTPTrigger', () => {
+  it('warns for an unknown key in an env entry and for an entry without a value', () => {
+    const { config, warnings } = validateFunctionConfig(minimal({ env: [{ name: 'A', valu: 1 }] }));
+    expect(warnings).toEqual([
+      { path: 'spec.env[0].valu', message: 'unknown field, ignored' },
+      { path: 'spec.env[0]', message: 'no value or valueFrom; A is set to ""' },
+    ]);
+    expect(config.spec.env).toEqual([{ name: 'A', value: '' }]);
+  });
+
+  it('reads disableDefaultHTTPTrigger without a warning, and refuses a non-boolean', () => {
+    const { config, warnings } = validateFunctionConfig(minimal({ disableDefaultHTTPTrigger: true }));
+    expect(config.spec.disableDefaultHTTPTrigger).toBe(true);
+    expect(warnings).toEqual([]);
+    expect(() => validateFunctionConfig(minimal({ disableDefaultHTTPTrigger: 'yes' }))).toThrow(/spec.disableDefaultHTTPTrigger: expected true or false/);
+  });
+});

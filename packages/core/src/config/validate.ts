@@ -2,7 +2,7 @@ import { createError, ErrorCodes, formatProblems, type ConfigProblem } from '../
 import { checkBatchSupport, readBatch } from './batch.js';
 import { parseDuration } from './duration.js';
 import {
-  DEFAULT_EVENT_TIMEOUT, DEFAULT_READINESS_TIMEOUT_SECONDS, DEFAULT_WORKER_AVAILABILITY_TIMEOUT_MS,
+  DEFAULT_EVENT_TIMEOUT, DEFAULT_READINESS_TIMEOUT_SECONDS, DEFAULT_WORKER_AVAILABILITY_TIMEOUT_MS, ENV_ENTRY_FIELDS,
   SUPPORTED_API_VERSIONS, SUPPORTED_BUILD_FIELDS, SUPPORTED_SPEC_FIELDS, SUPPORTED_TRIGGER_FIELDS,
   UNSUPPORTED_BUILD_FIELDS, UNSUPPORTED_SPEC_FIELDS, UNSUPPORTED_TRIGGER_FIELDS,
 } from './nuclio-fields.js';
@@ -92,6 +92,7 @@ export function validateFunctionConfig(raw: unknown, options: ValidateOptions = 
       build: readBuild(spec.build, p),
       image: optionalString(spec.image, 'spec.image', p),
       runtimeAttributes: readRuntimeAttributes(spec.runtimeAttributes, p),
+      disableDefaultHTTPTrigger: optionalBoolean(spec.disableDefaultHTTPTrigger, 'spec.disableDefaultHTTPTrigger', p),
     },
   };
   checkBatchSupport(config.spec, p);
@@ -157,9 +158,16 @@ function readEnv(raw: unknown, p: ProblemCollector): EnvVar[] {
       p.error(path, 'expected {name, value} with a non-empty name');
       return;
     }
+    for (const key of Object.keys(item)) {
+      if (!ENV_ENTRY_FIELDS.has(key)) p.warn(`${path}.${key}`, 'unknown field, ignored');
+    }
     if (item.valueFrom !== undefined) {
       p.warn(`${path}.valueFrom`, 'valueFrom (secrets, config maps) is not supported yet; the variable is not set');
       return;
+    }
+    // `{name: A, valu: 1}` must not quietly become A="": say what happens instead.
+    if (item.value === undefined || item.value === null) {
+      p.warn(path, `no value or valueFrom; ${item.name} is set to ""`);
     }
     const value = item.value ?? '';
     if (typeof value === 'object') p.error(`${path}.value`, `expected a string, got ${describeType(value)}`);
@@ -302,6 +310,15 @@ function optionalString(value: unknown, path: string, p: ProblemCollector): stri
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') {
     p.error(path, `expected a string, got ${describeType(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
+function optionalBoolean(value: unknown, path: string, p: ProblemCollector): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean') {
+    p.error(path, `expected true or false, got ${describeType(value)}`);
     return undefined;
   }
   return value;

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { validateFunctionConfig } from '@nucleon/core';
+import { dockerUnappliedFields } from './unapplied-fields.js';
+
+const config = (spec: Record<string, unknown>) => validateFunctionConfig({ metadata: { name: 'f' }, spec: { runtime: 'nodejs', image: 'fn:1', ...spec } }).config;
+
+describe('dockerUnappliedFields', () => {
+  it('names replicas, scaling, resources Docker has no knob for, and the HTTP port and host', () => {
+    const problems = dockerUnappliedFields(config({
+      replicas: 2, maxReplicas: 3, scaleToZero: {},
+      resources: { limits: { cpu: '1', memory: '1Gi', 'ephemeral-storage': '1Gi' }, requests: { cpu: '500m', memory: '512Mi' } },
+      triggers: { web: { kind: 'http', attributes: { port: 8080, host: '0.0.0.0' } } },
+    }));
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'spec.replicas: not applied by the docker platform (it runs one container)',
+      'spec.maxReplicas: not applied by the docker platform (it runs one container)',
+      'spec.scaleToZero: not applied by the docker platform',
+      'spec.resources.limits.ephemeral-storage: not applied by the docker platform (Docker has no such limit)',
+      'spec.resources.requests.cpu: not applied by the docker platform (Docker has no such request)',
+      'spec.triggers.web.attributes.port: not applied by the docker platform (it publishes a free port on 127.0.0.1)',
+      'spec.triggers.web.attributes.host: not applied by the docker platform (it publishes a free port on 127.0.0.1)',
+    ]);
+  });
+
+  it('is silent for CPU and memory limits, GPUs and a plain HTTP trigger', () => {
+    expect(dockerUnappliedFields(config({
+      resources: { limits: { cpu: '2', memory: '1Gi', 'nvidia.com/gpu': 1 }, requests: { memory: '1Gi' } },
+      triggers: { web: { kind: 'http' } },
+    }))).toEqual([]);
+  });
+});

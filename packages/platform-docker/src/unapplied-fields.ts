@@ -1,0 +1,34 @@
+import type { ConfigProblem, FunctionConfig } from '@nucleon/core';
+
+const NOT_APPLIED = 'not applied by the docker platform';
+/** Resources {@link resourceLimits} turns into Docker limits; any other is reported. */
+const APPLIED_RESOURCES = { limits: new Set(['cpu', 'memory', 'nvidia.com/gpu']), requests: new Set(['memory']) };
+
+/**
+ * The fields of a validated config the Docker platform accepts but does not act on: one
+ * container per function on a free loopback port, Docker's limits only where Docker has one.
+ */
+export function dockerUnappliedFields(config: FunctionConfig): ConfigProblem[] {
+  const { spec } = config;
+  const problems: ConfigProblem[] = [];
+  const add = (path: string, why = NOT_APPLIED): void => {
+    problems.push({ path, message: why });
+  };
+  if (spec.replicas !== undefined && spec.replicas !== 1) add('spec.replicas', `${NOT_APPLIED} (it runs one container)`);
+  if (spec.minReplicas !== undefined) add('spec.minReplicas', `${NOT_APPLIED} (it runs one container)`);
+  if (spec.maxReplicas !== undefined) add('spec.maxReplicas', `${NOT_APPLIED} (it runs one container)`);
+  if (spec.scaleToZero !== undefined) add('spec.scaleToZero');
+  for (const kind of ['limits', 'requests'] as const) {
+    for (const resource of Object.keys(spec.resources[kind])) {
+      if (!APPLIED_RESOURCES[kind].has(resource)) add(`spec.resources.${kind}.${resource}`, `${NOT_APPLIED} (Docker has no such ${kind === 'requests' ? 'request' : 'limit'})`);
+    }
+  }
+  for (const [name, trigger] of Object.entries(spec.triggers)) {
+    if (trigger.kind !== 'http') continue;
+    for (const attribute of ['port', 'host'] as const) {
+      if (trigger.attributes[attribute] !== undefined) add(`spec.triggers.${name}.attributes.${attribute}`, `${NOT_APPLIED} (it publishes a free port on 127.0.0.1)`);
+    }
+    if (trigger.url !== undefined) add(`spec.triggers.${name}.url`, NOT_APPLIED);
+  }
+  return problems;
+}

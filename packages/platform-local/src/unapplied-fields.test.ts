@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { validateFunctionConfig } from '@nucleon/core';
+import { localUnappliedFields } from './unapplied-fields.js';
+
+const config = (spec: Record<string, unknown>) => validateFunctionConfig({ metadata: { name: 'f' }, spec: { runtime: 'nodejs', ...spec } }).config;
+
+describe('localUnappliedFields', () => {
+  it('names every field the local platform does not act on', () => {
+    const problems = localUnappliedFields(config({
+      replicas: 3, minReplicas: 1, maxReplicas: 4, resources: { limits: { cpu: '1' } }, scaleToZero: { scaleResources: [] },
+      image: 'fn:1', build: { baseImage: 'node:24', registry: 'r.example' },
+      triggers: { web: { kind: 'http', url: ':8080' } },
+    }));
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'spec.replicas: not applied by the local platform (it runs one processor)',
+      'spec.minReplicas: not applied by the local platform (it runs one processor)',
+      'spec.maxReplicas: not applied by the local platform (it runs one processor)',
+      'spec.resources: not applied by the local platform',
+      'spec.scaleToZero: not applied by the local platform',
+      'spec.image: not applied by the local platform (it runs the code in the function folder)',
+      'spec.build.baseImage: not applied by the local platform',
+      'spec.build.registry: not applied by the local platform',
+      'spec.triggers.web.url: not applied by the local platform (set attributes.port and attributes.host)',
+    ]);
+  });
+
+  it('is silent for what it applies: env, triggers, build commands, one replica, disableDefaultHTTPTrigger', () => {
+    expect(localUnappliedFields(config({
+      replicas: 1, env: [{ name: 'A', value: '1' }], build: { commands: ['true'], noCache: true }, disableDefaultHTTPTrigger: true,
+      triggers: { web: { kind: 'http', attributes: { port: 8080 } } },
+    }))).toEqual([]);
+  });
+});

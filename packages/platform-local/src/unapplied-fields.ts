@@ -1,0 +1,29 @@
+import type { ConfigProblem, FunctionConfig } from '@nucleon/core';
+
+const NOT_APPLIED = 'not applied by the local platform';
+
+/**
+ * The fields of a validated config the local platform accepts but does not act on: one
+ * processor per function, no resource limits, no images. Fields validation already warns
+ * about (Nuclio fields Nucleon does not support) are not repeated here.
+ */
+export function localUnappliedFields(config: FunctionConfig): ConfigProblem[] {
+  const { spec } = config;
+  const problems: ConfigProblem[] = [];
+  const add = (path: string, why = NOT_APPLIED): void => {
+    problems.push({ path, message: why });
+  };
+  if (spec.replicas !== undefined && spec.replicas !== 1) add('spec.replicas', `${NOT_APPLIED} (it runs one processor)`);
+  if (spec.minReplicas !== undefined) add('spec.minReplicas', `${NOT_APPLIED} (it runs one processor)`);
+  if (spec.maxReplicas !== undefined) add('spec.maxReplicas', `${NOT_APPLIED} (it runs one processor)`);
+  if (Object.keys(spec.resources.limits).length > 0 || Object.keys(spec.resources.requests).length > 0) add('spec.resources');
+  if (spec.scaleToZero !== undefined) add('spec.scaleToZero');
+  if (spec.image !== undefined) add('spec.image', `${NOT_APPLIED} (it runs the code in the function folder)`);
+  for (const field of ['baseImage', 'registry', 'image'] as const) {
+    if (spec.build[field] !== undefined) add(`spec.build.${field}`);
+  }
+  for (const [name, trigger] of Object.entries(spec.triggers)) {
+    if (trigger.kind === 'http' && trigger.url !== undefined) add(`spec.triggers.${name}.url`, `${NOT_APPLIED} (set attributes.port and attributes.host)`);
+  }
+  return problems;
+}
