@@ -73,3 +73,22 @@ export function checkNuctlFlags(_program: Command, action: Command): void {
     throw usageError(`${option?.long ?? name} is a nuctl flag Nucleon does not support yet; see docs/cli.md`);
   }
 }
+
+/** nuctl's commands that Nucleon has no counterpart for yet (projects, API gateways, imports). */
+const UNSUPPORTED_NUCTL_COMMANDS = ['import', 'create', 'update', 'beta'] as const;
+
+/**
+ * Registers nuctl's unsupported commands as hidden ones that refuse by name (exit 2), so
+ * `nucleon create project p` says what it is instead of commander's "unknown command".
+ */
+export function refuseNuctlCommands(program: Command): void {
+  for (const name of UNSUPPORTED_NUCTL_COMMANDS) {
+    program.command(name, { hidden: true })
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .argument('[args...]')
+      .action(() => {
+        throw usageError(`"${name}" is a nuctl command Nucleon does not support yet; see docs/cli.md`);
+      });
+  }
+}

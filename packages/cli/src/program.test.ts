@@ -65,6 +65,14 @@ describe('nucleon command tree', () => {
     }
   });
 
+  it('refuses nuctl commands it does not support by name (exit 2), whatever follows them', async () => {
+    for (const args of [['create', 'project', 'p'], ['import', '--file', 'f.yaml'], ['update', 'function', 'f'], ['beta']]) {
+      const { exit, err } = await parse(args);
+      expect(exit, args.join(' ')).toBe(2);
+      expect(err).toBe(`error: "${args[0]}" is a nuctl command Nucleon does not support yet; see docs/cli.md\n`);
+    }
+  });
+
   it('lists the nuctl deploy flags it supports in deploy --help, and get function / delete function / export function', async () => {
     const deploy = (await parse(['deploy', '--help'])).out;
     for (const flag of ['-n, --namespace', '--replicas', '--min-replicas', '--max-replicas', '-l, --labels', '--annotations', '--desc',

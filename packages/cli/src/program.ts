@@ -10,7 +10,7 @@ import { registerInvoke } from './commands/invoke.js';
 import { registerLogs } from './commands/logs.js';
 import { registerRun } from './commands/run.js';
 import { registerVersion } from './commands/version.js';
-import { checkNuctlFlags } from './nuctl-flags.js';
+import { checkNuctlFlags, refuseNuctlCommands } from './nuctl-flags.js';
 import pkg from '../package.json' with { type: 'json' };
 
 const EXIT_CODES_HELP = `
@@ -45,5 +45,6 @@ export function createProgram(output?: OutputConfiguration): Command {
   registerLogs(program);
   registerExport(program);
   registerVersion(program);
+  refuseNuctlCommands(program);
   return program;
 }

@@ -51,9 +51,9 @@ describe('launch', () => {
     expect(launch.env).toEqual({ PYTHONPATH: WRAPPER_DIR, PYTHONUNBUFFERED: '1' });
   });
 
-  it("keeps the function's own PYTHONPATH after the shim", () => {
-    const launch = createPythonSpec({ PYTHONPATH: '/from/processor' }).launch(options({ env: [{ name: 'PYTHONPATH', value: '/opt/libs' }] }));
-    expect(launch.env?.PYTHONPATH).toBe(`${WRAPPER_DIR}${delimiter}/opt/libs`);
+  it("keeps the function's own PYTHONPATH and the processor's (a build's pip target) after the shim", () => {
+    const launch = createPythonSpec({ PYTHONPATH: `/build/python${delimiter}/opt/libs` }).launch(options({ env: [{ name: 'PYTHONPATH', value: '/opt/libs' }] }));
+    expect(launch.env?.PYTHONPATH).toBe(`${WRAPPER_DIR}${delimiter}/opt/libs${delimiter}/build/python`);
     expect(createPythonSpec({ PYTHONPATH: '/from/processor' }).launch(options()).env?.PYTHONPATH).toBe(`${WRAPPER_DIR}${delimiter}/from/processor`);
   });
 

@@ -46,13 +46,17 @@ export function createPythonSpec(env: NodeJS.ProcessEnv = process.env): WrapperR
     },
 
     launch(options): WrapperLaunch {
-      const fromSpec = specEnv(options).PYTHONPATH ?? env.PYTHONPATH;
+      // The function's own PYTHONPATH and the processor's (where a platform put the target of
+      // `pip install` build commands) both count: neither may hide the other.
+      const paths = [WRAPPER_DIR, specEnv(options).PYTHONPATH, env.PYTHONPATH]
+        .flatMap((value) => (value ? value.split(delimiter) : []))
+        .filter((path, i, all) => path !== '' && all.indexOf(path) === i);
       return {
         command: interpreter?.command ?? candidatesFor(options).at(-1)!,
         args: ['-u', WRAPPER_SCRIPT],
         env: {
           // The wrapper's folder first, so `import nuclio_sdk` finds Nucleon's shim.
-          PYTHONPATH: fromSpec ? `${WRAPPER_DIR}${delimiter}${fromSpec}` : WRAPPER_DIR,
+          PYTHONPATH: paths.join(delimiter),
           PYTHONUNBUFFERED: '1',
         },
       };
