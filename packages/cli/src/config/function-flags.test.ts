@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { exitCodeFor } from '../errors.js';
+import { exitOf } from '../test-helpers/exit-of.js';
 import { overridesFrom, parseEnvFlags, parseTriggersFlag, wholeNumber } from './function-flags.js';
 
-function exitOf(fn: () => unknown): number {
-  try {
-    fn();
-  } catch (err) {
-    return exitCodeFor(err);
-  }
-  return 0;
-}
 
 describe('parseEnvFlags', () => {
   it('splits NAME=VALUE at the first "=" and keeps empty values', () => {

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { exitCodeFor } from '../errors.js';
+import { exitOf } from '../test-helpers/exit-of.js';
 import { overridesFrom } from './function-flags.js';
 import { parseKeyValueList, parseKeyValueLists, parseJsonObjectFlag } from './key-value-flags.js';
 import { mergeConfig } from './merge-config.js';
 
-function exitOf(fn: () => unknown): number {
-  try {
-    fn();
-  } catch (err) {
-    return exitCodeFor(err);
-  }
-  return 0;
-}
 
 describe('nuctl key=value and JSON flags', () => {
   it('parses a=b,c=d lists, keeping "=" inside values and skipping empty entries', () => {
