@@ -76,7 +76,15 @@ describe('docker platform against the real engine', () => {
     const inspected = await docker.getContainer(`nucleon-${ECHO}`).inspect();
     const check = inspected.Config.Healthcheck?.Test ?? [];
     expect(check[0]).toBe('CMD');
-    await run('docker', ['exec', `nucleon-${ECHO}`, ...check.slice(1)]);
+    await run('docker', ['exec', `nucleon-${ECHO}`, ...check.slice(1)]).catch(async (err: Error) => {
+      // The check itself only exits 1: ask the same question verbosely, so a failure says why.
+      const port = /port:(\d+)/.exec(check[3] ?? '')?.[1];
+      const probe = `require('http').get({host:'127.0.0.1',port:${port},path:'/ready',timeout:2000},` +
+        `(r)=>{console.log('HTTP',r.statusCode);process.exit(0)}).on('error',(e)=>console.log(String(e))).on('timeout',()=>console.log('timeout'))`;
+      const why = await run('docker', ['exec', `nucleon-${ECHO}`, 'node', '-e', probe])
+        .then(({ stdout, stderr }) => `${stdout}${stderr}`, (again: Error) => again.message);
+      throw new Error(`the health check failed inside the container (${err.message.trim()}); probing again: ${why.trim()}`);
+    });
 
     const lines: string[] = [];
     for await (const line of restarted.logs(ECHO)) lines.push(line);
