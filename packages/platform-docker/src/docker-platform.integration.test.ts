@@ -77,13 +77,11 @@ describe('docker platform against the real engine', () => {
     const check = inspected.Config.Healthcheck?.Test ?? [];
     expect(check[0]).toBe('CMD');
     await run('docker', ['exec', `nucleon-${ECHO}`, ...check.slice(1)]).catch(async (err: Error) => {
-      // The check itself only exits 1: ask the same question verbosely, so a failure says why.
-      const port = /port:(\d+)/.exec(check[3] ?? '')?.[1];
-      const probe = `require('http').get({host:'127.0.0.1',port:${port},path:'/ready',timeout:2000},` +
-        `(r)=>{console.log('HTTP',r.statusCode);process.exit(0)}).on('error',(e)=>console.log(String(e))).on('timeout',()=>console.log('timeout'))`;
-      const why = await run('docker', ['exec', `nucleon-${ECHO}`, 'node', '-e', probe])
-        .then(({ stdout, stderr }) => `${stdout}${stderr}`, (again: Error) => again.message);
-      throw new Error(`the health check failed inside the container (${err.message.trim()}); probing again: ${why.trim()}`);
+      // An engine that itself runs in a chroot (the fresh-machine check) cannot exec into a
+      // container whose working directory is not "/" (runc: "chdir to cwd ... failed"). The
+      // check's command is what is under test here, so run it from "/" there; any other failure fails.
+      if (!/chdir to cwd .* set in config\.json failed/.test(err.message)) throw err;
+      await run('docker', ['exec', '-w', '/', `nucleon-${ECHO}`, ...check.slice(1)]);
     });
 
     const lines: string[] = [];
