@@ -22,6 +22,7 @@ const EXIT_BY_CODE: Partial<Record<ErrorCode, ExitCode>> = {
   [ErrorCodes.UNKNOWN_PLATFORM]: ExitCodes.USAGE,
   [ErrorCodes.FUNCTION_NOT_FOUND]: ExitCodes.NOT_FOUND,
   [ErrorCodes.INVALID_CONFIG]: ExitCodes.INVALID_CONFIG,
+  [ErrorCodes.INVALID_NAME]: ExitCodes.USAGE,
   [ErrorCodes.CONFIG_PARSE]: ExitCodes.INVALID_CONFIG,
   [ErrorCodes.CONFIG_NOT_FOUND]: ExitCodes.INVALID_CONFIG,
   [ErrorCodes.UNKNOWN_RUNTIME]: ExitCodes.INVALID_CONFIG,

@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isFunctionName } from './function-name.js';
 
 // The contract between platforms and processors for function-to-function calls: a platform
 // names a directory in NUCLEON_FUNCTION_ADDRESSES, writes `<dir>/<name>.json` once a function
@@ -17,13 +18,6 @@ export interface FunctionAddress {
   url: string;
 }
 
-// The same rule as metadata.name (a DNS label): no dots or slashes, so no path escapes the directory.
-const FUNCTION_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-/** True when `name` can be a function's name (and so an address file's name). */
-export function isFunctionName(name: unknown): name is string {
-  return typeof name === 'string' && FUNCTION_NAME.test(name);
-}
 
 function addressFile(dir: string, name: string): string {
   if (!isFunctionName(name)) throw new TypeError(`not a function name: ${JSON.stringify(name)}`);

@@ -9,8 +9,9 @@ export type {
   Context, HandlerResult, ContextPlatform, CallFunctionEvent, CallFunctionOptions, CallFunctionResponse,
 } from './context.js';
 export {
-  FUNCTION_ADDRESSES_ENV, PLATFORM_NAME_ENV, isFunctionName, readFunctionAddress, removeFunctionAddress, writeFunctionAddress,
+  FUNCTION_ADDRESSES_ENV, PLATFORM_NAME_ENV, readFunctionAddress, removeFunctionAddress, writeFunctionAddress,
 } from './function-addresses.js';
+export { FUNCTION_NAME_RULE, assertFunctionName, isFunctionName } from './function-name.js';
 export type { FunctionAddress } from './function-addresses.js';
 export type { Logger, LogFields, LogLevel } from './logger.js';
 export { defineTrigger, defineRuntime, definePlatform } from './plugin.js';

@@ -1,5 +1,5 @@
 import {
-  createError, ErrorCodes, type ConfigProblem, type DeployRequest, type FunctionConfig, type FunctionStatus, type LogsOptions, type Platform,
+  assertFunctionName, createError, ErrorCodes, type ConfigProblem, type DeployRequest, type FunctionConfig, type FunctionStatus, type LogsOptions, type Platform,
 } from '@nucleon/core';
 import { candidateName, containerName, retiringName } from './container-names.js';
 import { streamLogLines } from './container-logs.js';
@@ -31,6 +31,7 @@ export class DockerPlatform implements Platform {
   }
 
   async get(name: string): Promise<FunctionStatus | undefined> {
+    assertFunctionName(name);
     const info = await inspectOrUndefined(this.docker, containerName(name));
     const labels = info && readLabels(info.Config.Labels);
     if (info && labels?.name === name) return statusOf(labels, info);
@@ -54,6 +55,7 @@ export class DockerPlatform implements Platform {
 
   /** `docker stop` (SIGTERM, SIGKILL after `stopTimeoutSeconds`) and removal. */
   async delete(name: string): Promise<void> {
+    assertFunctionName(name);
     const info = await inspectOrUndefined(this.docker, containerName(name));
     if (!info || readLabels(info.Config.Labels)?.name !== name) throw notFound(name);
     await withdrawAddress(name);
@@ -63,6 +65,7 @@ export class DockerPlatform implements Platform {
   }
 
   async *logs(name: string, options: LogsOptions = {}): AsyncIterable<string> {
+    assertFunctionName(name);
     const info = await inspectOrUndefined(this.docker, containerName(name));
     if (!info || readLabels(info.Config.Labels)?.name !== name) throw notFound(name);
     yield* streamLogLines(this.docker.getContainer(info.Id), options.follow ?? false, options.signal);

@@ -57,7 +57,8 @@ describe('local platform deploy (stand-in processor)', () => {
     expect(second.details?.pid).not.toBe(first.details?.pid);
     expect(second.url).toBe(first.url);
     // Not isPidAlive: an exited child stays a zombie until this process reaps it.
-    expect(isOurProcessor(first.details?.pid as number, FAKE)).toBe(false);
+    expect(isOurProcessor(first.details?.pid as number, FAKE, join(stateDir, 'functions/fake'))).toBe(false);
+    expect(isOurProcessor(second.details?.pid as number, FAKE, join(stateDir, 'functions/fake'))).toBe(true);
     expect((await platform().list()).map((s) => [s.name, s.state])).toEqual([['fake', 'ready']]);
     expect(await (await fetch(second.url!)).json()).toMatchObject({ greeting: 'two' });
   });
@@ -102,8 +103,9 @@ describe('local platform deploy (stand-in processor)', () => {
 
   it('delete stops the processor and forgets the function', async () => {
     const status = await deploy();
+    expect(isOurProcessor(status.details?.pid as number, FAKE, join(stateDir, 'functions/fake'))).toBe(true);
     await platform().delete('fake');
-    expect(isOurProcessor(status.details?.pid as number, FAKE)).toBe(false);
+    expect(isOurProcessor(status.details?.pid as number, FAKE, join(stateDir, 'functions/fake'))).toBe(false);
     expect(await platform().get('fake')).toBeUndefined();
   });
 });

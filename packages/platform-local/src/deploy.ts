@@ -48,7 +48,7 @@ async function replace(store: StateStore, settings: ResolvedSettings, request: D
   const name = config.metadata.name;
   const progress = request.onProgress ?? (() => undefined);
   const timeoutMs = request.readinessTimeoutMs ?? config.spec.readinessTimeoutSeconds * 1000;
-  const running = previous !== undefined && isOurProcessor(previous.pid, previous.processorEntry) ? previous : undefined;
+  const running = previous !== undefined && isOurProcessor(previous.pid, previous.processorEntry, store.dir(name)) ? previous : undefined;
 
   const port = await choosePort(config, previous, running, progress);
   const build = config.spec.build.commands.length > 0
@@ -59,7 +59,7 @@ async function replace(store: StateStore, settings: ResolvedSettings, request: D
 
   if (running && port.stopFirst) {
     progress(`stopping the previous deployment (pid ${running.pid}) to free port ${port.httpPort}`);
-    await stopProcessor(running.pid, running.processorEntry);
+    await stopProcessor(running.pid, running.processorEntry, store.dir(name));
   }
   const configFile = running ? store.nextConfigFile(name) : store.configFile(name);
   await store.writeJson(configFile, config);
@@ -76,7 +76,7 @@ async function replace(store: StateStore, settings: ResolvedSettings, request: D
   progress(`waiting for the processor (pid ${pid}) to be ready`);
   const outcome = await waitReady(child, adminPort, timeoutMs, (seconds) => progress(`still waiting, ${seconds} s`));
   if (outcome.kind !== 'ready') {
-    if (pid > 0) await stopProcessor(pid, settings.processorEntry, FAILED_STOP_DEADLINE_MS);
+    if (pid > 0) await stopProcessor(pid, settings.processorEntry, store.dir(name), FAILED_STOP_DEADLINE_MS);
     await rm(configFile, { force: true });
     await rm(pendingFile(store, name), { force: true });
     const lines = await linesFrom(logFile, logStart);
@@ -98,7 +98,7 @@ async function replace(store: StateStore, settings: ResolvedSettings, request: D
   await store.write(record);
   await publishAddress(store.stateDir, record);
   await rm(pendingFile(store, name), { force: true });
-  if (running && !port.stopFirst) await stopProcessor(running.pid, running.processorEntry);
+  if (running && !port.stopFirst) await stopProcessor(running.pid, running.processorEntry, store.dir(name));
   await pruneBuilds(store.dir(name), build?.buildDir);
   progress(port.binding ? `ready at http://${clientHost(port.host)}:${port.httpPort}` : 'ready');
   return record;
@@ -141,7 +141,7 @@ export async function stopOrphan(store: StateStore, name: string): Promise<void>
   if (!pending) return;
   const recorded = await store.read(name);
   if (typeof pending.pid === 'number' && typeof pending.processorEntry === 'string' && pending.pid !== recorded?.pid) {
-    await stopProcessor(pending.pid, pending.processorEntry, FAILED_STOP_DEADLINE_MS);
+    await stopProcessor(pending.pid, pending.processorEntry, store.dir(name), FAILED_STOP_DEADLINE_MS);
   }
   await rm(file, { force: true });
 }

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { type FunctionStatus, probeReady } from '@nucleon/core';
 import { clientHost, DEFAULT_HTTP_HOST } from './http-binding.js';
 import { isOurProcessor } from './liveness.js';
@@ -11,7 +12,7 @@ export const PLATFORM_NAME = 'local';
  * program, else 'ready' when `/ready` answers 200 within `probeTimeoutMs`, else 'error'.
  */
 export async function statusOf(record: FunctionRecord, logFile: string, probeTimeoutMs = 1000): Promise<FunctionStatus> {
-  const running = isOurProcessor(record.pid, record.processorEntry);
+  const running = isOurProcessor(record.pid, record.processorEntry, dirname(logFile));
   const ready = running && (await probeReady(record.adminPort, probeTimeoutMs));
   const state: FunctionStatus['state'] = !running ? 'stopped' : ready ? 'ready' : 'error';
   const status: FunctionStatus = {

@@ -12,20 +12,23 @@ describe('isPidAlive / isOurProcessor', () => {
   it('reports a dead pid as not alive', () => {
     expect(isPidAlive(DEAD_PID)).toBe(false);
     expect(isPidAlive(0)).toBe(false);
-    expect(isOurProcessor(DEAD_PID, '/x/main.js')).toBe(false);
+    expect(isOurProcessor(DEAD_PID, '/x/main.js', '/state/functions/f')).toBe(false);
   });
 
   it('takes a live pid whose command line lacks the entry for a reused pid', () => {
     expect(isPidAlive(process.pid)).toBe(true);
-    expect(isOurProcessor(process.pid, '/nowhere/processor/main.js')).toBe(false);
+    expect(isOurProcessor(process.pid, '/nowhere/processor/main.js', '/state/functions/f')).toBe(false);
   });
 
-  it('accepts a live pid whose command line has the entry', async () => {
+  it("accepts a live pid only when its command line has the entry and a --config in the function's own folder", async () => {
     const proc = await mkdtemp(join(tmpdir(), 'nucleon-proc-'));
     await mkdir(join(proc, String(process.pid)));
-    await writeFile(join(proc, String(process.pid), 'cmdline'), 'node\0/opt/processor/main.js\0--config\0f.json\0');
-    expect(isOurProcessor(process.pid, '/opt/processor/main.js', proc)).toBe(true);
-    expect(isOurProcessor(process.pid, '/opt/other/main.js', proc)).toBe(false);
+    await writeFile(join(proc, String(process.pid), 'cmdline'), 'node\0/opt/processor/main.js\0--config\0/state/functions/f/function.json\0');
+    expect(isOurProcessor(process.pid, '/opt/processor/main.js', '/state/functions/f', proc)).toBe(true);
+    expect(isOurProcessor(process.pid, '/opt/other/main.js', '/state/functions/f', proc)).toBe(false);
+    // Another function's processor (or one planted in this function's status.json) is not this one's.
+    expect(isOurProcessor(process.pid, '/opt/processor/main.js', '/state/functions/g', proc)).toBe(false);
+    expect(isOurProcessor(process.pid, '/opt/processor/main.js', '/state/functions/f/../g', proc)).toBe(false);
     await rm(proc, { recursive: true, force: true });
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
 
 /** True when a process with this pid exists and we may signal it (zombies count as alive). */
 export function isPidAlive(pid: number): boolean {
@@ -12,11 +13,12 @@ export function isPidAlive(pid: number): boolean {
 }
 
 /**
- * True when `pid` is alive and its command line names `processorEntry`, so a pid the OS
- * reused for another program is never taken for our processor. Without /proc (not Linux)
- * only liveness can be checked.
+ * True when `pid` is alive and its command line names `processorEntry` and a `--config` file
+ * inside `ownerDir` (the function's own state folder), so neither a pid the OS reused for
+ * another program nor a pid planted in a status.json is ever taken for this function's
+ * processor. Without /proc (not Linux) only liveness can be checked.
  */
-export function isOurProcessor(pid: number, processorEntry: string, procRoot = '/proc'): boolean {
+export function isOurProcessor(pid: number, processorEntry: string, ownerDir: string, procRoot = '/proc'): boolean {
   if (!isPidAlive(pid)) return false;
   let cmdline: string;
   try {
@@ -25,7 +27,10 @@ export function isOurProcessor(pid: number, processorEntry: string, procRoot = '
     return (err as NodeJS.ErrnoException).code === 'ENOENT' && !hasProc(procRoot);
   }
   // A zombie has an empty command line: it has exited and only waits to be reaped.
-  return cmdline.split('\0').includes(processorEntry);
+  const args = cmdline.split('\0');
+  const config = args[args.indexOf('--config') + 1];
+  return args.includes(processorEntry) && args.includes('--config') && config !== undefined &&
+    resolve(config).startsWith(resolve(ownerDir) + sep);
 }
 
 function hasProc(procRoot: string): boolean {

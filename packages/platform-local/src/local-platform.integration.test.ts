@@ -62,8 +62,10 @@ describe('local platform with the real processor', () => {
     for await (const line of restarted.logs('echo')) lines.push(line);
     expect(lines.some((l) => l.includes('"echo called"') && l.includes('"m-1"'))).toBe(true);
 
+    const echoDir = join(home, 'local', 'functions', 'echo');
+    expect(isOurProcessor(deployed.details?.pid as number, PROCESSOR, echoDir)).toBe(true);
     await restarted.delete('echo');
-    expect(isOurProcessor(deployed.details?.pid as number, PROCESSOR)).toBe(false);
+    expect(isOurProcessor(deployed.details?.pid as number, PROCESSOR, echoDir)).toBe(false);
     expect(await platform().get('echo')).toBeUndefined();
   });
 

@@ -1,5 +1,5 @@
 import {
-  createError, ErrorCodes, type ConfigProblem, type DeployRequest, type FunctionConfig, type FunctionStatus, type LogsOptions, type Platform,
+  assertFunctionName, createError, ErrorCodes, type ConfigProblem, type DeployRequest, type FunctionConfig, type FunctionStatus, type LogsOptions, type Platform,
 } from '@nucleon/core';
 import { deployFunction, stopOrphan } from './deploy.js';
 import { withdrawAddress } from './function-addresses.js';
@@ -35,12 +35,14 @@ export class LocalPlatform implements Platform {
   }
 
   async get(name: string): Promise<FunctionStatus | undefined> {
+    assertFunctionName(name);
     const record = await this.store.read(name);
     return record && statusOf(record, this.store.logFile(name));
   }
 
   /** The configuration in `function.json`, for `get -o yaml` and `export`. */
   getConfig(name: string): ReturnType<typeof readStoredConfig> {
+    assertFunctionName(name);
     return readStoredConfig(this.store, name);
   }
 
@@ -51,12 +53,13 @@ export class LocalPlatform implements Platform {
 
   /** SIGTERM, up to 10 s to drain, then SIGKILL; then the function's state folder goes. */
   async delete(name: string): Promise<void> {
+    assertFunctionName(name);
     await withNameLock(this.store.stateDir, name, async () => {
       const record = await this.store.read(name);
       if (!record) throw notFound(name);
       await stopOrphan(this.store, name);
       await withdrawAddress(this.store.stateDir, name);
-      const gone = await stopProcessor(record.pid, record.processorEntry);
+      const gone = await stopProcessor(record.pid, record.processorEntry, this.store.dir(name));
       if (!gone) {
         throw createError(ErrorCodes.PLUGIN_FAILED, `could not stop the processor of "${name}" (pid ${record.pid})`);
       }
@@ -65,6 +68,7 @@ export class LocalPlatform implements Platform {
   }
 
   async *logs(name: string, options: LogsOptions = {}): AsyncIterable<string> {
+    assertFunctionName(name);
     const record = await this.store.read(name);
     if (!record) throw notFound(name);
     yield* readLogLines(this.store.logFile(name), {
@@ -73,7 +77,7 @@ export class LocalPlatform implements Platform {
       // Re-read each time: a redeploy swaps the processor, a delete removes the record.
       writerAlive: async () => {
         const current = await this.store.read(name);
-        return current !== undefined && isOurProcessor(current.pid, current.processorEntry);
+        return current !== undefined && isOurProcessor(current.pid, current.processorEntry, this.store.dir(name));
       },
     });
   }

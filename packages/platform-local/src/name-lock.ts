@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createError, ErrorCodes, sleep } from '@nucleon/core';
+import { assertFunctionName, createError, ErrorCodes, sleep } from '@nucleon/core';
 import { isPidAlive } from './liveness.js';
 
 /** Options for {@link withNameLock}. */
@@ -15,6 +15,7 @@ export interface NameLockOptions {
  * owner's pid; a lock whose owner died is taken over.
  */
 export async function withNameLock<T>(stateDir: string, name: string, task: () => Promise<T>, options: NameLockOptions = {}): Promise<T> {
+  assertFunctionName(name);
   const lockDir = join(stateDir, 'locks', `${name}.lock`);
   await mkdir(join(stateDir, 'locks'), { recursive: true });
   const until = Date.now() + (options.waitMs ?? 120_000);

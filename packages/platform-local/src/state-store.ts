@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { assertFunctionName, isFunctionName } from '@nucleon/core';
 
 /** What `status.json` records about one deployed function; the only source of truth. */
 export interface FunctionRecord {
@@ -30,7 +31,9 @@ export class StateStore {
     return join(this.stateDir, 'functions');
   }
 
+  /** The function's folder; a name that is not a function name is refused before any path is made. */
   dir(name: string): string {
+    assertFunctionName(name);
     return join(this.functionsDir(), name);
   }
 
@@ -57,9 +60,11 @@ export class StateStore {
 
   /** The record of `name`, or undefined when there is none (or it is unreadable). */
   async read(name: string): Promise<FunctionRecord | undefined> {
+    const file = this.statusFile(name);
     try {
-      const record = JSON.parse(await readFile(this.statusFile(name), 'utf8')) as FunctionRecord;
-      return typeof record.pid === 'number' && typeof record.name === 'string' ? record : undefined;
+      const record = JSON.parse(await readFile(file, 'utf8')) as FunctionRecord;
+      // A record naming another function is not this function's record.
+      return typeof record.pid === 'number' && record.name === name ? record : undefined;
     } catch {
       return undefined;
     }
@@ -84,7 +89,7 @@ export class StateStore {
     } catch {
       return [];
     }
-    return entries.filter((e) => !e.startsWith('.')).sort();
+    return entries.filter(isFunctionName).sort();
   }
 
   async remove(name: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { createError, ErrorCodes, formatProblems, type ConfigProblem } from '../errors.js';
+import { FUNCTION_NAME_RULE, isFunctionName } from '../function-name.js';
 import { checkBatchSupport, readBatch } from './batch.js';
 import { parseDuration } from './duration.js';
 import {
@@ -23,7 +24,6 @@ export interface ValidatedConfig {
   warnings: ConfigProblem[];
 }
 
-const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const ACK_MODES = ['disable', 'enable', 'explicitOnly'] as const;
 const METADATA_FIELDS = ['name', 'namespace', 'labels', 'annotations'];
 const WHOLE_NUMBER = /^\d+$/;
@@ -124,8 +124,8 @@ function readMetadata(raw: unknown, defaultName: string | undefined, p: ProblemC
   if (name === undefined) {
     p.error('metadata.name', 'is required');
     name = '';
-  } else if (typeof name !== 'string' || !NAME.test(name)) {
-    p.error('metadata.name', `${describeType(name)} is not a valid name: use lowercase letters, digits and "-", at most 63 characters, starting and ending with a letter or digit`);
+  } else if (!isFunctionName(name)) {
+    p.error('metadata.name', `${describeType(name)} is not a valid name: ${FUNCTION_NAME_RULE}`);
   }
   return {
     name: String(name),
