@@ -33,7 +33,7 @@ describe('containerSpec', () => {
   it('passes spec.env and the processor ports, bound to loopback on the host network', () => {
     const spec = containerSpec(input(), resolveSettings());
     expect(spec.Env).toEqual([
-      'MARKER=a=b', 'NUCLEON_HTTP_PORT=41001', 'NUCLEON_HTTP_HOST=127.0.0.1', 'NUCLEON_ADMIN_PORT=41002', 'NUCLEON_ADMIN_HOST=127.0.0.1',
+      'MARKER=a=b', 'NUCLEON_HTTP_PORT=41001', 'NUCLEON_HTTP_HOST=127.0.0.1', 'NUCLEON_HTTP_DEFAULT_HOST=127.0.0.1', 'NUCLEON_ADMIN_PORT=41002', 'NUCLEON_ADMIN_HOST=127.0.0.1',
     ]);
     expect(spec.HostConfig?.NetworkMode).toBe('host');
     expect(spec.HostConfig?.PortBindings).toBeUndefined();

@@ -35,6 +35,7 @@ export function containerSpec(input: ContainerSpecInput, settings: ResolvedSetti
     ...config.spec.env.map(({ name, value }) => `${name}=${value}`),
     `NUCLEON_HTTP_PORT=${inner.httpPort}`,
     `NUCLEON_HTTP_HOST=${inner.host}`,
+    `NUCLEON_HTTP_DEFAULT_HOST=${inner.host}`,
     `NUCLEON_ADMIN_PORT=${inner.adminPort}`,
     `NUCLEON_ADMIN_HOST=${inner.host}`,
   ];

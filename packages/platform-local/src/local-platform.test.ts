@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { appendFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +10,26 @@ import { LocalPlatform } from './local-platform.js';
 import { StateStore, type FunctionRecord } from './state-store.js';
 
 const DEAD_PID = 2 ** 31 - 1;
-/** Something our own command line contains, so this test process passes for a processor. */
-const OWN_ENTRY = readFileSync('/proc/self/cmdline', 'utf8').split('\0')[0]!;
+const ENTRY = '/opt/nucleon/processor/main.js';
+const standIns: ChildProcess[] = [];
+
+/**
+ * A live process whose command line is the one the platform checks (the processor entry and a
+ * --config inside the function's state folder), standing in for a running processor.
+ */
+function standInProcessor(): number {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)', ENTRY, '--config', store.configFile('hello')], { stdio: 'ignore' });
+  standIns.push(child);
+  return child.pid!;
+}
+
+async function untilCommandLine(pid: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes(ENTRY)) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 let stateDir: string;
 let store: StateStore;
@@ -22,6 +40,7 @@ beforeEach(async () => {
   store = new StateStore(stateDir);
 });
 afterEach(async () => {
+  for (const child of standIns.splice(0)) child.kill('SIGKILL');
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   server = undefined;
   await rm(stateDir, { recursive: true, force: true });
@@ -65,9 +84,11 @@ describe('LocalPlatform get/list', () => {
   });
 
   it('reports our live processor as ready when /ready answers 200, else error', async () => {
-    await record({ pid: process.pid, processorEntry: OWN_ENTRY, adminPort: await readyServer(200) });
+    const pid = standInProcessor();
+    await untilCommandLine(pid);
+    await record({ pid, adminPort: await readyServer(200) });
     expect((await platform().get('hello'))?.state).toBe('ready');
-    await record({ pid: process.pid, processorEntry: OWN_ENTRY, adminPort: await readyServer(503) });
+    await record({ pid, adminPort: await readyServer(503) });
     expect((await platform().get('hello'))?.state).toBe('error');
   });
 
@@ -109,7 +130,9 @@ describe('LocalPlatform logs', () => {
   });
 
   it('follows appended lines until the signal aborts', async () => {
-    await record({ pid: process.pid, processorEntry: OWN_ENTRY });
+    const pid = standInProcessor();
+    await untilCommandLine(pid);
+    await record({ pid });
     await writeFile(store.logFile('hello'), 'first\n');
     const controller = new AbortController();
     const lines: string[] = [];

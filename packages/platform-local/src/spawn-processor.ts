@@ -33,6 +33,8 @@ export function spawnProcessor(options: SpawnOptions): ChildProcess {
   Object.assign(env, {
     NUCLEON_HTTP_PORT: String(httpPort),
     NUCLEON_HTTP_HOST: httpHost,
+    // Every other HTTP trigger without a configured host stays on loopback too.
+    NUCLEON_HTTP_DEFAULT_HOST: '127.0.0.1',
     NUCLEON_ADMIN_PORT: String(adminPort),
     NUCLEON_ADMIN_HOST: '127.0.0.1',
     NUCLEON_PLUGIN_PATHS: settings.pluginPaths.join(':'),

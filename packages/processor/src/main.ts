@@ -15,7 +15,7 @@ const USAGE = `Usage: nucleon-processor [--config <function.yaml>] [--function-d
                          [--http-port <n>] [--admin-port <n>] [--drain-timeout-ms <n>]
 
 Environment: NUCLEON_FUNCTION_CONFIG, NUCLEON_FUNCTION_CONFIG_JSON, NUCLEON_FUNCTION_DIR,
-NUCLEON_HTTP_PORT, NUCLEON_HTTP_HOST, NUCLEON_ADMIN_PORT (8082), NUCLEON_ADMIN_HOST (127.0.0.1),
+NUCLEON_HTTP_PORT, NUCLEON_HTTP_HOST, NUCLEON_HTTP_DEFAULT_HOST, NUCLEON_ADMIN_PORT (8082), NUCLEON_ADMIN_HOST (127.0.0.1),
 NUCLEON_DRAIN_TIMEOUT_MS (10000), NUCLEON_LOG_LEVEL (info), NUCLEON_PLUGIN_PATHS (dirs joined by ':').`;
 
 function intOrUndefined(value: string | undefined, what: string): number | undefined {
@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     config, functionDir, warnings, logger, drainTimeoutMs,
     httpPort: intOrUndefined(values['http-port'] ?? env.NUCLEON_HTTP_PORT, 'HTTP port'),
     httpHost: env.NUCLEON_HTTP_HOST || undefined,
+    defaultHttpHost: env.NUCLEON_HTTP_DEFAULT_HOST || undefined,
     adminPort: intOrUndefined(values['admin-port'] ?? env.NUCLEON_ADMIN_PORT, 'admin port'),
     adminHost: env.NUCLEON_ADMIN_HOST || undefined,
     pluginPaths: (env.NUCLEON_PLUGIN_PATHS ?? '').split(':').filter(Boolean),

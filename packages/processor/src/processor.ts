@@ -20,6 +20,12 @@ export interface ProcessorOptions {
   /** Overrides the first HTTP trigger's port (0 = any free port). */
   httpPort?: number;
   httpHost?: string;
+  /**
+   * Where every other HTTP trigger listens when its configuration names no `host`, so a
+   * platform's listeners stay where it says (the local platform: loopback) rather than on the
+   * plugin's own default (0.0.0.0).
+   */
+  defaultHttpHost?: string;
   /** Port of /ready, /live and /metrics (default 8082; 0 = any free port). */
   adminPort?: number;
   adminHost?: string;
@@ -106,7 +112,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
     let httpOverridden = false;
     for (const [triggerName, triggerConfig] of entries) {
       const isHttp = triggerPackage(triggerConfig.kind) === triggerPackage('http');
-      const override = isHttp && !httpOverridden ? listenOverride(options) : undefined;
+      const override = isHttp && !httpOverridden ? listenOverride(options) : isHttp ? defaultHostOverride(options, triggerConfig) : undefined;
       if (isHttp) httpOverridden = true;
       triggers.push(await startTrigger({ triggerName, triggerConfig, override, config, runtime, metrics, logger, searchPaths, platform }));
     }
@@ -133,6 +139,11 @@ function listenOverride(options: ProcessorOptions): Record<string, unknown> | un
   if (options.httpPort !== undefined) override.port = options.httpPort;
   if (options.httpHost !== undefined) override.host = options.httpHost;
   return Object.keys(override).length > 0 ? override : undefined;
+}
+
+function defaultHostOverride(options: ProcessorOptions, triggerConfig: TriggerConfig): Record<string, unknown> | undefined {
+  const configured = triggerConfig.attributes.host !== undefined;
+  return options.defaultHttpHost !== undefined && !configured ? { host: options.defaultHttpHost } : undefined;
 }
 
 async function startTrigger(args: {
