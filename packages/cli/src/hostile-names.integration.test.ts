@@ -1,13 +1,14 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runNucleon } from './test-helpers/cli-process.js';
 
-// Names that are not function names never reach a path or a process, and a status.json that
-// names someone else's pid never gets that pid signalled.
+// Names that are not function names never reach a path or a process, a status.json that
+// names someone else's pid never gets that pid signalled, and other local users cannot read
+// a function's state (its spec.env holds secrets).
 let home: string;
 let env: NodeJS.ProcessEnv;
 let victim: string;
@@ -52,6 +53,28 @@ describe('hostile function names and planted state', () => {
       expect(existsSync(dir)).toBe(false);
     } finally {
       sleeper.kill('SIGKILL');
+    }
+  });
+
+  // Reading as another user needs root to switch to `nobody` (CI runs as root).
+  it.skipIf(process.getuid?.() !== 0)('keeps spec.env secrets from other local users, even with NUCLEON_HOME in a shared folder', async () => {
+    await chmod(home, 0o755); // the parent of NUCLEON_HOME is world-readable, as /srv or /opt would be
+    await mkdir(join(home, 'code'), { recursive: true });
+    await writeFile(join(home, 'code', 'main.js'), 'exports.handler = () => "ok";\n');
+    const deploy = await runNucleon(['deploy', 'secretive', '-p', join(home, 'code', 'main.js'), '-e', 'API_TOKEN=hunter2'], { cwd: home, env });
+    expect(deploy.code, deploy.stderr).toBe(0);
+    try {
+      const dir = join(home, 'state', 'local', 'functions', 'secretive');
+      for (const file of ['function.json', 'status.json', 'processor.log']) {
+        const asNobody = spawnSync('runuser', ['-u', 'nobody', '--', 'cat', join(dir, file)], { encoding: 'utf8' });
+        expect(asNobody.status, file).not.toBe(0);
+        expect(asNobody.stdout).not.toContain('hunter2');
+        expect(asNobody.stderr).toMatch(/Permission denied/);
+      }
+      // The owner still reads it.
+      expect((await runNucleon(['export', 'function', 'secretive', '-o', 'json'], { cwd: home, env })).stdout).toContain('hunter2');
+    } finally {
+      await runNucleon(['delete', 'secretive'], { cwd: home, env });
     }
   });
 });

@@ -40,7 +40,7 @@ export function spawnProcessor(options: SpawnOptions): ChildProcess {
     NUCLEON_PLUGIN_PATHS: settings.pluginPaths.join(':'),
     ...addressEnv(settings.stateDir),
   });
-  const fd = openSync(logFile, 'a');
+  const fd = openSync(logFile, 'a', 0o600);
   try {
     const child = spawn(settings.nodePath,
       [settings.processorEntry, '--config', configFile, '--function-dir', functionDir],

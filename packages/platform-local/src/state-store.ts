@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertFunctionName, isFunctionName } from '@nucleon/core';
 
@@ -54,8 +54,16 @@ export class StateStore {
     return join(this.dir(name), 'processor.log');
   }
 
+  /**
+   * Creates the function's folder. The state directory is made private (0700) first: it holds
+   * `spec.env` values (secrets) and logs, which no other local user may read, wherever
+   * NUCLEON_HOME points.
+   */
   async ensureDir(name: string): Promise<void> {
-    await mkdir(this.dir(name), { recursive: true });
+    const dir = this.dir(name);
+    await mkdir(this.stateDir, { recursive: true, mode: 0o700 });
+    await chmod(this.stateDir, 0o700);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
   }
 
   /** The record of `name`, or undefined when there is none (or it is unreadable). */
@@ -77,7 +85,7 @@ export class StateStore {
 
   async writeJson(file: string, value: unknown): Promise<void> {
     const temp = `${file}.${process.pid}.tmp`;
-    await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`);
+    await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
     await rename(temp, file);
   }
 
