@@ -2,14 +2,14 @@ import type { Command } from 'commander';
 import { refuseNuctlFlags, UNSUPPORTED_NUCTL_FLAGS } from '../nuctl-flags.js';
 import { openPlatform } from '../platforms.js';
 import { releaseSourceFolder } from '../source/source-dir.js';
-import { namespaceOption, platformOption } from './function-options.js';
+import { functionSubcommand, namespaceOption, platformOption } from './function-options.js';
 
 /** `nucleon delete <name>` and nuctl's `delete function(s) <name>`: stop the function (draining it) and forget it. */
 export function registerDelete(program: Command): void {
   const del = program.command('delete').alias('del')
     .description('stop a deployed function (SIGTERM, up to 10 s to drain, then SIGKILL) and remove its state and logs; also `delete function(s) <name>`');
   addDeleteOptions(del);
-  const fn = del.command('function').aliases(['functions', 'fu', 'fn'])
+  const fn = functionSubcommand(del)
     .description('stop a deployed function and remove it, as nuctl\'s `delete function`');
   addDeleteOptions(fn);
 }

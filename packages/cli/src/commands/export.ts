@@ -4,7 +4,7 @@ import { createError, ErrorCodes, type Platform } from '@nucleon/core';
 import { deployedConfig } from '../function-view.js';
 import { refuseNuctlFlags, UNSUPPORTED_NUCTL_FLAGS } from '../nuctl-flags.js';
 import { openPlatform } from '../platforms.js';
-import { namespaceOption, platformOption } from './function-options.js';
+import { functionSubcommand, namespaceOption, platformOption } from './function-options.js';
 
 interface ExportOptions {
   output: 'yaml' | 'json';
@@ -14,7 +14,7 @@ interface ExportOptions {
 /** `nucleon export function [name]`: the deployed function.yaml, ready to deploy again (nuctl's export). */
 export function registerExport(program: Command): void {
   const exp = program.command('export').description('print the configuration of deployed functions (nuctl\'s export)');
-  const fn = exp.command('function').aliases(['functions', 'fu', 'fn'])
+  const fn = functionSubcommand(exp)
     .description('print a deployed function\'s configuration as function.yaml (all functions, by name, without a name)')
     .argument('[name]', 'function name')
     .addOption(new Option('-o, --output <format>', 'yaml or json').choices(['yaml', 'json']).default('yaml'))

@@ -73,3 +73,8 @@ export function platformOption(): Option {
 export function namespaceOption(): Option {
   return new Option('-n, --namespace <namespace>', 'accepted for nuctl compatibility; the local platform has one namespace');
 }
+
+/** nuctl's `<verb> function` subcommand under `parent`, with nuctl's aliases (`functions`, `fu`, `fn`). */
+export function functionSubcommand(parent: Command): Command {
+  return parent.command('function').aliases(['functions', 'fu', 'fn']);
+}

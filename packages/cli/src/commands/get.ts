@@ -4,7 +4,7 @@ import { functionView, viewsYaml, wideTable } from '../function-view.js';
 import { refuseNuctlFlags, UNSUPPORTED_NUCTL_FLAGS } from '../nuctl-flags.js';
 import { outputFormat, renderStatuses, type OutputFormat } from '../output.js';
 import { openPlatform } from '../platforms.js';
-import { namespaceOption, platformOption } from './function-options.js';
+import { functionSubcommand, namespaceOption, platformOption } from './function-options.js';
 
 interface GetOptions {
   output: OutputFormat;
@@ -21,7 +21,7 @@ export function registerGet(program: Command): void {
     // `get function f -o yaml`: the -o belongs to `function`, not to `get`.
     .enablePositionalOptions();
   addGetOptions(get);
-  const fn = get.command('function').aliases(['functions', 'fu', 'fn'])
+  const fn = functionSubcommand(get)
     .description('show deployed functions, as nuctl\'s `get function` (one, or all when no name is given)');
   addGetOptions(fn);
 }
