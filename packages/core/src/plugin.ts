@@ -124,8 +124,28 @@ export interface FunctionStatus {
   handler: string;
   createdAt: string;
   message?: string;
+  /**
+   * Every address a trigger of the function listens on (each HTTP trigger, not only the
+   * first), as the processor reports them on its admin server's `GET /addresses`.
+   */
+  addresses?: TriggerAddress[];
+  /** How many times the platform restarted the function's processor after it died. */
+  restarts?: number;
   /** Platform-specific facts (pid, container id, ...). */
   details?: Record<string, unknown>;
+}
+
+/**
+ * One listening address of one trigger. The processor's admin server answers
+ * `GET /addresses` with `{ "addresses": TriggerAddress[] }`.
+ */
+export interface TriggerAddress {
+  /** The trigger's name in `spec.triggers`. */
+  trigger: string;
+  /** The trigger's kind, e.g. `http`. */
+  kind: string;
+  /** Where it listens, e.g. `http://127.0.0.1:8080`. */
+  url: string;
 }
 
 export interface DeployRequest {
@@ -139,6 +159,11 @@ export interface DeployRequest {
    * ready), so a CLI or dashboard can show progress instead of silence.
    */
   onProgress?: (message: string) => void;
+  /**
+   * Aborted when the deployer gives up (Ctrl-C in the CLI): the platform stops what it
+   * started for this attempt, leaves the previous deployment as it was, and rejects.
+   */
+  signal?: AbortSignal;
 }
 
 export interface LogsOptions {
