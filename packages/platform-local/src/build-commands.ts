@@ -3,6 +3,7 @@ import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { createError, ErrorCodes, type FunctionConfig } from '@nucleon/core';
 import { buildHash } from './build-hash.js';
+import { interrupted } from './deploy-interrupted.js';
 
 /** How much of a failing command's output its error carries. */
 const OUTPUT_TAIL_LINES = 30;
@@ -28,6 +29,7 @@ export interface PreparedBuild {
  */
 export async function prepareBuild(
   config: FunctionConfig, functionDir: string, functionStateDir: string, progress: (message: string) => void,
+  signal?: AbortSignal,
 ): Promise<PreparedBuild> {
   const { commands } = config.spec.build;
   const hash = await buildHash(commands, functionDir);
@@ -59,7 +61,8 @@ export async function prepareBuild(
   try {
     for (const [i, command] of commands.entries()) {
       progress(`running build command ${i + 1}/${commands.length}: ${command}`);
-      const { code, output } = await runCommand(command, codeDir, commandEnv);
+      const { code, output } = await runCommand(command, codeDir, commandEnv, signal);
+      if (signal?.aborted) throw interrupted(config.metadata.name, undefined, `during build command ${i + 1}/${commands.length}`);
       if (code !== 0) {
         const tail = output.split('\n').filter((l) => l !== '').slice(-OUTPUT_TAIL_LINES).join('\n');
         throw createError(ErrorCodes.BUILD_FAILED,
@@ -100,10 +103,10 @@ export function prependPaths(env: NodeJS.ProcessEnv, prefixes: Readonly<Record<s
   for (const [name, prefix] of Object.entries(prefixes)) env[name] = env[name] ? `${prefix}${delimiter}${env[name]}` : prefix;
 }
 
-/** `sh -c command`, stdout and stderr together (the last 64 KiB kept), killed after the bound. */
-function runCommand(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+/** `sh -c command`, stdout and stderr together (the last 64 KiB kept), killed after the bound or when `signal` aborts. */
+function runCommand(command: string, cwd: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/bin/sh', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], signal, killSignal: 'SIGKILL' });
     let output = '';
     const keep = (chunk: Buffer): void => {
       output = (output + chunk.toString('utf8')).slice(-65_536);
