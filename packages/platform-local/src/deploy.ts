@@ -82,7 +82,7 @@ async function replace(store: StateStore, settings: ResolvedSettings, request: D
   const pid = child.pid ?? 0;
   const spawned: ProcessIdentity = { pid, processorEntry: settings.processorEntry, startTime: pid > 0 ? processStartTime(pid) : undefined };
   await store.writeJson(pendingFile(store, name), { ...spawned, runDir });
-  progress(`waiting for the processor (pid ${pid}) to be ready`);
+  progress(`waiting for the processor to be ready (supervisor pid ${pid})`);
   const outcome = await waitReady(child, adminPort, timeoutMs, (seconds) => progress(`still waiting, ${seconds} s`), 50, signal);
   if (outcome.kind !== 'ready') {
     if (pid > 0) await stopProcessor(spawned, store.dir(name), FAILED_STOP_DEADLINE_MS);
