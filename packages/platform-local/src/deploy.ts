@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type DeployRequest, type FunctionConfig, findFreePort, hasHttpTrigger, memoryBytes } from '@nucleon/core';
+import { type DeployRequest, type FunctionConfig, findFreePort, hasHttpTrigger, memoryBytes, sleep } from '@nucleon/core';
 import { buildPathPrefixes, prepareBuild, pruneBuilds } from './build-commands.js';
 import { interrupted } from './deploy-interrupted.js';
 import { publishAddress } from './function-addresses.js';
@@ -15,8 +15,11 @@ import type { FunctionRecord, StateStore } from './state-store.js';
 import { stopProcessor } from './stop-process.js';
 import { startFailure, type PreviousAfterFailure } from './start-failure.js';
 import { supervisorLimits } from './supervisor-options.js';
+import { readSupervisorState } from './supervisor-state.js';
 import { waitReady, type ReadyOutcome } from './wait-ready.js';
 
+/** How long after /ready answered the platform waits for the supervisor to have seen it too. */
+const SUPERVISOR_READY_WAIT_MS = 5_000;
 /** A processor that failed to become ready gets this long to exit after SIGTERM. */
 const FAILED_STOP_DEADLINE_MS = 2_000;
 
@@ -83,7 +86,9 @@ async function replace(store: StateStore, settings: ResolvedSettings, request: D
   const spawned: ProcessIdentity = { pid, processorEntry: settings.processorEntry, startTime: pid > 0 ? processStartTime(pid) : undefined };
   await store.writeJson(pendingFile(store, name), { ...spawned, runDir });
   progress(`waiting for the processor to be ready (supervisor pid ${pid})`);
-  const outcome = await waitReady(child, adminPort, timeoutMs, (seconds) => progress(`still waiting, ${seconds} s`), 50, signal);
+  let outcome = await waitReady(child, adminPort, timeoutMs, (seconds) => progress(`still waiting, ${seconds} s`), 50, signal);
+  // The supervisor restarts only a processor it saw ready itself: a crash right after the deploy must count.
+  if (outcome.kind === 'ready' && !(await supervisorSawReady(runDir, SUPERVISOR_READY_WAIT_MS))) outcome = { kind: 'timeout' };
   if (outcome.kind !== 'ready') {
     if (pid > 0) await stopProcessor(spawned, store.dir(name), FAILED_STOP_DEADLINE_MS);
     await rm(runDir, { recursive: true, force: true });
@@ -118,6 +123,17 @@ async function replace(store: StateStore, settings: ResolvedSettings, request: D
   return record;
 }
 
+/** Polls the supervisor's state until it says `ready` (or `restarting`: it saw ready and the processor died since). */
+async function supervisorSawReady(runDir: string, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const state = readSupervisorState(runDir)?.state;
+    if (state === 'ready' || state === 'restarting') return true;
+    if (Date.now() > until) return false;
+    await sleep(25);
+  }
+}
+
 /** `spec.resources.limits.memory` in bytes, when set. */
 function memoryLimit(config: FunctionConfig): number | undefined {
   const memory = config.spec.resources.limits.memory;
@@ -140,7 +156,7 @@ async function restartPrevious(store: StateStore, settings: ResolvedSettings, pr
     limits: supervisorLimits(), memoryLimitBytes: memoryLimit(config),
   });
   const outcome: ReadyOutcome = await waitReady(child, previous.adminPort, 30_000);
-  if (outcome.kind !== 'ready' || !child.pid) return 'stopped';
+  if (outcome.kind !== 'ready' || !child.pid || !(await supervisorSawReady(runDir, SUPERVISOR_READY_WAIT_MS))) return 'stopped';
   await store.write({ ...previous, pid: child.pid, startTime: processStartTime(child.pid), runDir, processorEntry: settings.processorEntry });
   return 'restarted';
 }

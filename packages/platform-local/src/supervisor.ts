@@ -9,7 +9,7 @@ import type { SupervisorOptions } from './supervisor-options.js';
 import { writeSupervisorState, type ProcessorExit, type SupervisorState } from './supervisor-state.js';
 
 /** How often a starting processor's /ready is polled. */
-const READY_POLL_MS = 200;
+const READY_POLL_MS = 100;
 /** What V8 prints when the heap reached --max-old-space-size. */
 const HEAP_OOM = /heap out of memory|Reached heap limit/;
 
