@@ -103,28 +103,39 @@ export function prependPaths(env: NodeJS.ProcessEnv, prefixes: Readonly<Record<s
   for (const [name, prefix] of Object.entries(prefixes)) env[name] = env[name] ? `${prefix}${delimiter}${env[name]}` : prefix;
 }
 
-/** `sh -c command`, stdout and stderr together (the last 64 KiB kept), killed after the bound or when `signal` aborts. */
+/**
+ * `sh -c command` in a process group of its own, stdout and stderr together (the last 64 KiB
+ * kept); the whole group is killed after the bound or when `signal` aborts, so a command's own
+ * children (npm, pip, sleep) do not keep the build waiting.
+ */
 function runCommand(command: string, cwd: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], signal, killSignal: 'SIGKILL' });
+    const child = spawn('/bin/sh', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
     const keep = (chunk: Buffer): void => {
       output = (output + chunk.toString('utf8')).slice(-65_536);
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
+    const killGroup = (): void => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
     const timer = setTimeout(() => {
       output += `\n(killed after ${COMMAND_TIMEOUT_MS / 1000} s)`;
-      child.kill('SIGKILL');
+      killGroup();
     }, COMMAND_TIMEOUT_MS);
-    child.once('error', (err) => {
+    signal?.addEventListener('abort', killGroup, { once: true });
+    const done = (result: { code: number; output: string }): void => {
       clearTimeout(timer);
-      resolve({ code: 127, output: `${output}\n${err.message}` });
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), output });
-    });
+      signal?.removeEventListener('abort', killGroup);
+      resolve(result);
+    };
+    child.once('error', (err) => done({ code: 127, output: `${output}\n${err.message}` }));
+    child.once('close', (code, sig) => done({ code: code ?? (sig ? 128 : 1), output }));
   });
 }
 
