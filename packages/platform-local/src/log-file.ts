@@ -59,13 +59,23 @@ export interface ReadLogOptions {
  * Yields the lines of `file`, oldest first. With `follow`, polls for appended bytes until
  * the signal aborts or `writerAlive` says the writer is gone (then drains what is left).
  * A final line without a newline is held back while following, since it may be half written.
+ * A rotation while following (the supervisor renames the file to `file.1`) loses no line.
  */
 export async function* readLogLines(file: string, options: ReadLogOptions = {}): AsyncGenerator<string> {
   const { follow = false, signal, writerAlive = () => true, pollMs = 200 } = options;
   let offset = 0;
+  let ino: number | undefined;
   let pending = '';
   const decoder = new TextDecoder();
   for (;;) {
+    const now = (await stat(file).catch(() => undefined))?.ino;
+    if (ino !== undefined && now !== undefined && now !== ino) {
+      // Rotated while we followed: finish the old file (now file.1), then start the new one.
+      const rotated = await stat(`${file}.1`).catch(() => undefined);
+      if (rotated?.ino === ino) pending += decoder.decode(await readFrom(`${file}.1`, offset), { stream: true });
+      offset = 0;
+    }
+    ino = now ?? ino;
     const chunk = await readFrom(file, offset);
     offset += chunk.byteLength;
     pending += decoder.decode(chunk, { stream: true });

@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { linesFrom, logPosition } from './log-file.js';
+import { linesFrom, logPosition, readLogLines } from './log-file.js';
 import { RotatingLog } from './rotating-log.js';
 
 let dir: string;
@@ -61,5 +61,26 @@ describe('linesFrom across rotation', () => {
     expect(await linesFrom(file, start)).toEqual(['b']);
     expect(await linesFrom(join(dir, 'missing.log'), { ino: 0, offset: 0 })).toEqual([]);
     expect(await linesFrom(file, fresh)).toEqual(['a', 'b']);
+  });
+});
+
+describe('readLogLines following a rotating log', () => {
+  it('loses no line when the file is rotated under the reader', async () => {
+    const log = new RotatingLog(file, { maxBytes: 200, keep: 3 });
+    let writing = true;
+    const seen: string[] = [];
+    const reader = (async () => {
+      for await (const line of readLogLines(file, { follow: true, pollMs: 5, writerAlive: () => writing })) seen.push(line);
+    })();
+    for (let i = 0; i < 40; i++) {
+      log.writeLine(`line ${i} ${'z'.repeat(20)}`);
+      if (i % 3 === 0) await new Promise((r) => setTimeout(r, 15));
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    writing = false;
+    log.close();
+    await reader;
+    expect(existsSync(`${file}.1`)).toBe(true);
+    expect(seen.map((l) => l.split(' ')[1])).toEqual(Array.from({ length: 40 }, (_, i) => String(i)));
   });
 });
