@@ -130,7 +130,7 @@ exports.handler = (ctx, event) => {
 exports.handler = async () => {
   for (let i = 0; i < 96; i++) {
     hoard.push(Buffer.alloc(16 * 1024 * 1024, 1));
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
   }
   return 'allocated 1.5 GiB';
 };
@@ -147,7 +147,7 @@ exports.handler = async () => {
     expect(after.details.lastExit).toMatchObject({ signal: 'SIGKILL', reason: 'memory limit exceeded' });
     const killed = readFileSync(after.details.logFile, 'utf8').split('\n').map((l) => /"msg":"memory limit exceeded.*"rssBytes":(\d+)/.exec(l)).find(Boolean);
     expect(killed, 'the log says why').toBeTruthy();
-    // Killed near the limit: well under the 1.5 GiB the handler would take (poll interval 250 ms).
+    // Killed near the limit: well under the 1.5 GiB the handler would take (at most 16 MiB per 20 ms, sampled every 250 ms).
     expect(Number(killed![1])).toBeGreaterThan(256 * 1024 * 1024);
     expect(Number(killed![1])).toBeLessThan(768 * 1024 * 1024);
     expect((await nucleon(['delete', 'hog'])).code).toBe(0);
