@@ -4,6 +4,7 @@ import { delimiter, join } from 'node:path';
 import { createError, ErrorCodes, type FunctionConfig } from '@nucleon/core';
 import { buildHash } from './build-hash.js';
 import { interrupted } from './deploy-interrupted.js';
+import { descendants } from './process-group.js';
 
 /** How much of a failing command's output its error carries. */
 const OUTPUT_TAIL_LINES = 30;
@@ -104,34 +105,38 @@ export function prependPaths(env: NodeJS.ProcessEnv, prefixes: Readonly<Record<s
 }
 
 /**
- * `sh -c command` in a process group of its own, stdout and stderr together (the last 64 KiB
- * kept); the whole group is killed after the bound or when `signal` aborts, so a command's own
- * children (npm, pip, sleep) do not keep the build waiting.
+ * `sh -c command`, stdout and stderr together (the last 64 KiB kept). After the bound, or when
+ * `signal` aborts, the shell and every process it started (npm, pip, sleep) are killed, so none
+ * keeps the build waiting. The command stays in the CLI's process group: Ctrl-C at a terminal
+ * reaches it too.
  */
 function runCommand(command: string, cwd: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('/bin/sh', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const keep = (chunk: Buffer): void => {
       output = (output + chunk.toString('utf8')).slice(-65_536);
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
-    const killGroup = (): void => {
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
+    const killTree = (): void => {
+      if (!child.pid) return;
+      for (const pid of [child.pid, ...descendants(child.pid)]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
       }
     };
     const timer = setTimeout(() => {
       output += `\n(killed after ${COMMAND_TIMEOUT_MS / 1000} s)`;
-      killGroup();
+      killTree();
     }, COMMAND_TIMEOUT_MS);
-    signal?.addEventListener('abort', killGroup, { once: true });
+    signal?.addEventListener('abort', killTree, { once: true });
     const done = (result: { code: number; output: string }): void => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', killGroup);
+      signal?.removeEventListener('abort', killTree);
       resolve(result);
     };
     child.once('error', (err) => done({ code: 127, output: `${output}\n${err.message}` }));
