@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { probeReady } from '@nucleon/core';
 import { processStartTime } from './liveness.js';
+import { readyAnswers } from './ready-probe.js';
 import { LogLineSplitter } from './log-line-splitter.js';
 import { groupMembers } from './process-group.js';
 import { RestartBackoff } from './restart-backoff.js';
@@ -93,7 +93,7 @@ export class Supervisor {
       this.saveState();
     }
     const readyPoll = setInterval(() => {
-      void probeReady(this.options.adminPort, READY_POLL_MS * 4).then((ok) => {
+      void readyAnswers(this.options.adminPort, READY_POLL_MS * 4).then((ok) => {
         if (!ok || ready || this.child !== child) return;
         ready = true;
         clearInterval(readyPoll);
