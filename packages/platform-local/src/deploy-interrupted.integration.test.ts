@@ -117,4 +117,15 @@ describe('the status of a supervised function', () => {
     expect(now?.details?.pid).not.toBe(pid);
     expect(await (await fetch(status.url!)).json()).toMatchObject({ pid: now?.details?.pid });
   });
+
+  it('does not restart a processor whose function folder was removed: the supervisor exits', async () => {
+    const status = await platform().deploy({ config: config(), functionDir: stateDir, readinessTimeoutMs: 5000 });
+    const { pid, supervisorPid } = status.details as { pid: number; supervisorPid: number };
+    started.push(supervisorPid);
+    await rm(join(stateDir, 'functions', 'fake'), { recursive: true, force: true });
+    signal(pid, 'SIGKILL');
+    const until = Date.now() + 10_000;
+    while (processesOfState().length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(processesOfState()).toEqual([]);
+  });
 });

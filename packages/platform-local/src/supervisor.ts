@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { processStartTime } from './liveness.js';
 import { readyAnswers } from './ready-probe.js';
 import { LogLineSplitter } from './log-line-splitter.js';
@@ -52,6 +53,8 @@ export class Supervisor {
         const { exit, ready, memoryExceeded, heapExhausted } = await this.runOnce();
         everReady ||= ready;
         if (this.stopping || !everReady) return exit;
+        // The function's folder was removed under us (wiped state, a delete that lost track): nothing to restart for.
+        if (!existsSync(this.options.runDir)) return exit;
         const reason = memoryExceeded ? 'memory limit exceeded' : heapExhausted ? 'memory limit exceeded (the Node heap reached its cap)' : undefined;
         const delayMs = this.backoff.next(Date.now() - startedAt);
         const lastExit: ProcessorExit = { code: exit.code, signal: exit.signal, at: new Date().toISOString(), ...(reason ? { reason } : {}) };
