@@ -94,8 +94,9 @@ describe('nucleon CLI (built binary, real processes)', () => {
     follower.child.kill('SIGINT');
     expect(await followed).toBe(0);
 
-    const { details } = (JSON.parse((await nucleon('get', 'chatty', '-o', 'json')).stdout) as { status: { details: { pid: number } } }).status;
-    killIfAlive(details.pid, PROCESSOR_MAIN);
+    const { details } = (JSON.parse((await nucleon('get', 'chatty', '-o', 'json')).stdout) as { status: { details: { pid: number; supervisorPid: number } } }).status;
+    // A processor alone would be restarted by its supervisor: kill the whole process group.
+    killIfAlive(-details.supervisorPid);
     await waitFor(() => (processRunning(details.pid) ? undefined : true));
     expect((await nucleon('get')).stdout).toMatch(/chatty\s+stopped/);
     const invoke = await nucleon('invoke', 'chatty');

@@ -114,4 +114,21 @@ exports.handler = function (context, event) {
     expect(await (await fetch(first.url!)).text()).toBe('ok');
     expect(await readdir(join(harness.stateDir, 'functions', 'bad', 'builds'))).toHaveLength(1);
   });
+
+  it('an interrupted deploy kills the running build command (and its children) and leaves nothing', async () => {
+    const dir = await harness.code('slow-build', { 'main.js': 'export const handler = () => "ok";\n' });
+    const controller = new AbortController();
+    const started = Date.now();
+    const error = await harness.platform().deploy({
+      config: functionConfig('slow-build', { build: { commands: ['sleep 30; echo finished'] } }), functionDir: dir, signal: controller.signal,
+      onProgress: (message) => {
+        if (message.startsWith('running build command')) setTimeout(() => controller.abort(), 300);
+      },
+    }).catch((err: unknown) => err);
+    expect(error).toMatchObject({ code: 'NUCLEON_ERR_DEPLOY_INTERRUPTED' });
+    expect((error as Error).message).toContain('interrupted during build command 1/1');
+    // Not the 30 s of the sleep the shell started.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(existsSync(join(harness.stateDir, 'functions', 'slow-build'))).toBe(false);
+  });
 });

@@ -3,6 +3,8 @@ import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { createError, ErrorCodes, type FunctionConfig } from '@nucleon/core';
 import { buildHash } from './build-hash.js';
+import { interrupted } from './deploy-interrupted.js';
+import { descendants } from './process-group.js';
 
 /** How much of a failing command's output its error carries. */
 const OUTPUT_TAIL_LINES = 30;
@@ -28,6 +30,7 @@ export interface PreparedBuild {
  */
 export async function prepareBuild(
   config: FunctionConfig, functionDir: string, functionStateDir: string, progress: (message: string) => void,
+  signal?: AbortSignal,
 ): Promise<PreparedBuild> {
   const { commands } = config.spec.build;
   const hash = await buildHash(commands, functionDir);
@@ -59,7 +62,8 @@ export async function prepareBuild(
   try {
     for (const [i, command] of commands.entries()) {
       progress(`running build command ${i + 1}/${commands.length}: ${command}`);
-      const { code, output } = await runCommand(command, codeDir, commandEnv);
+      const { code, output } = await runCommand(command, codeDir, commandEnv, signal);
+      if (signal?.aborted) throw interrupted(config.metadata.name, undefined, `during build command ${i + 1}/${commands.length}`);
       if (code !== 0) {
         const tail = output.split('\n').filter((l) => l !== '').slice(-OUTPUT_TAIL_LINES).join('\n');
         throw createError(ErrorCodes.BUILD_FAILED,
@@ -100,8 +104,13 @@ export function prependPaths(env: NodeJS.ProcessEnv, prefixes: Readonly<Record<s
   for (const [name, prefix] of Object.entries(prefixes)) env[name] = env[name] ? `${prefix}${delimiter}${env[name]}` : prefix;
 }
 
-/** `sh -c command`, stdout and stderr together (the last 64 KiB kept), killed after the bound. */
-function runCommand(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+/**
+ * `sh -c command`, stdout and stderr together (the last 64 KiB kept). After the bound, or when
+ * `signal` aborts, the shell and every process it started (npm, pip, sleep) are killed, so none
+ * keeps the build waiting. The command stays in the CLI's process group: Ctrl-C at a terminal
+ * reaches it too.
+ */
+function runCommand(command: string, cwd: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn('/bin/sh', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -110,18 +119,28 @@ function runCommand(command: string, cwd: string, env: NodeJS.ProcessEnv): Promi
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
+    const killTree = (): void => {
+      if (!child.pid) return;
+      for (const pid of [child.pid, ...descendants(child.pid)]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+    };
     const timer = setTimeout(() => {
       output += `\n(killed after ${COMMAND_TIMEOUT_MS / 1000} s)`;
-      child.kill('SIGKILL');
+      killTree();
     }, COMMAND_TIMEOUT_MS);
-    child.once('error', (err) => {
+    signal?.addEventListener('abort', killTree, { once: true });
+    const done = (result: { code: number; output: string }): void => {
       clearTimeout(timer);
-      resolve({ code: 127, output: `${output}\n${err.message}` });
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), output });
-    });
+      signal?.removeEventListener('abort', killTree);
+      resolve(result);
+    };
+    child.once('error', (err) => done({ code: 127, output: `${output}\n${err.message}` }));
+    child.once('close', (code, sig) => done({ code: code ?? (sig ? 128 : 1), output }));
   });
 }
 

@@ -20,7 +20,7 @@ beforeEach(async () => {
   stateDir = await mkdtemp(join(tmpdir(), 'nucleon-deploy-'));
 });
 afterEach(async () => {
-  for (const pid of started.splice(0)) if (isPidAlive(pid)) signal(pid, 'SIGKILL');
+  for (const pid of started.splice(0)) if (isPidAlive(pid)) { signal(-pid, 'SIGKILL'); signal(pid, 'SIGKILL'); }
   await rm(stateDir, { recursive: true, force: true });
 });
 
@@ -37,7 +37,7 @@ function config(env: Record<string, string> = {}, triggers: Record<string, unkno
 
 async function deploy(env: Record<string, string> = {}, readinessTimeoutMs = 5000) {
   const status = await platform().deploy({ config: config(env), functionDir: stateDir, readinessTimeoutMs });
-  started.push(status.details?.pid as number);
+  started.push(status.details?.supervisorPid as number);
   return status;
 }
 
@@ -77,7 +77,7 @@ describe('local platform deploy (stand-in processor)', () => {
     expect((error as Error).message).toMatch(/failed \(the previous deployment was restarted\): the processor was not ready within 500 ms/);
     const status = await platform().get('fake');
     expect(status).toMatchObject({ state: 'ready', url: first.url });
-    started.push(status?.details?.pid as number);
+    started.push(status?.details?.supervisorPid as number);
     expect(await (await fetch(status!.url!)).json()).toMatchObject({ pid: status?.details?.pid });
   });
 
@@ -93,10 +93,10 @@ describe('local platform deploy (stand-in processor)', () => {
   it('reports each step, and "still waiting" about every 5 s while the processor gets ready', async () => {
     const progress: string[] = [];
     const status = await platform().deploy({ config: config({ FAKE_MODE: 'slow' }), functionDir: stateDir, readinessTimeoutMs: 10_000, onProgress: (m) => progress.push(m) });
-    started.push(status.details?.pid as number);
+    started.push(status.details?.supervisorPid as number);
     const port = status.httpPort;
     expect(progress).toEqual([
-      `starting processor on 127.0.0.1:${port}`, `waiting for the processor (pid ${status.details?.pid}) to be ready`,
+      `starting processor on 127.0.0.1:${port}`, `waiting for the processor to be ready (supervisor pid ${status.details?.supervisorPid})`,
       'still waiting, 5 s', `ready at http://127.0.0.1:${port}`,
     ]);
   }, 20_000);

@@ -1,20 +1,28 @@
 import { dirname } from 'node:path';
-import { type FunctionStatus, probeReady } from '@nucleon/core';
+import { type FunctionStatus, probeReady, type TriggerAddress } from '@nucleon/core';
 import { clientHost, DEFAULT_HTTP_HOST } from './http-binding.js';
-import { isOurProcessor } from './liveness.js';
+import { isOurProcessor, isOurs } from './liveness.js';
 import type { FunctionRecord } from './state-store.js';
+import { readSupervisorState, type SupervisorState } from './supervisor-state.js';
 
 /** The platform name reported in every status. */
 export const PLATFORM_NAME = 'local';
 
 /**
- * Turns a record into a status: 'stopped' when its pid is dead or now belongs to another
- * program, else 'ready' when `/ready` answers 200 within `probeTimeoutMs`, else 'error'.
+ * Turns a record into a status: 'stopped' when its supervisor is dead or its pid now belongs
+ * to another process, else 'ready' when `/ready` answers 200 within `probeTimeoutMs`, else
+ * 'error' (starting, restarting after a crash, or stuck). `restarts` and the last exit come
+ * from the supervisor's state; `addresses` from the processor's `GET /addresses`, else the
+ * recorded URL.
  */
 export async function statusOf(record: FunctionRecord, logFile: string, probeTimeoutMs = 1000): Promise<FunctionStatus> {
-  const running = isOurProcessor(record.pid, record.processorEntry, dirname(logFile));
+  const ownerDir = dirname(logFile);
+  const running = isOurs(record, ownerDir);
+  const supervisor = running && record.runDir ? readSupervisorState(record.runDir) : undefined;
   const ready = running && (await probeReady(record.adminPort, probeTimeoutMs));
   const state: FunctionStatus['state'] = !running ? 'stopped' : ready ? 'ready' : 'error';
+  const processorPid = supervisor?.processorPid !== undefined &&
+    isOurProcessor(supervisor.processorPid, record.processorEntry, ownerDir, '/proc', supervisor.processorStartTime) ? supervisor.processorPid : undefined;
   const status: FunctionStatus = {
     name: record.name,
     platform: PLATFORM_NAME,
@@ -22,13 +30,53 @@ export async function statusOf(record: FunctionRecord, logFile: string, probeTim
     runtime: record.runtime,
     handler: record.handler,
     createdAt: record.createdAt,
-    details: { pid: record.pid, adminPort: record.adminPort, functionDir: record.functionDir, logFile },
+    restarts: supervisor?.restarts ?? 0,
+    details: {
+      // The processor serving now (it changes with each restart); the supervisor is the recorded pid.
+      pid: processorPid ?? record.pid,
+      supervisorPid: record.pid,
+      adminPort: record.adminPort, functionDir: record.functionDir, logFile,
+      ...(supervisor?.lastExit ? { lastExit: supervisor.lastExit } : {}),
+    },
   };
   if (record.hasHttpTrigger !== false) {
     status.url = `http://${clientHost(record.httpHost ?? DEFAULT_HTTP_HOST)}:${record.httpPort}`;
     status.httpPort = record.httpPort;
   }
+  const addresses = (ready ? await fetchAddresses(record.adminPort, probeTimeoutMs) : undefined) ?? recordedAddresses(record, status.url);
+  if (addresses) status.addresses = addresses;
   if (state === 'stopped') status.message = `processor (pid ${record.pid}) is not running; see ${logFile}`;
-  if (state === 'error') status.message = `processor (pid ${record.pid}) is running but not ready`;
+  if (state === 'error') status.message = notReadyMessage(record, supervisor);
   return status;
+}
+
+function notReadyMessage(record: FunctionRecord, supervisor: SupervisorState | undefined): string {
+  const exit = supervisor?.lastExit;
+  if (supervisor?.state === 'restarting' && exit) {
+    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+    return `processor ${how}${exit.reason ? ` (${exit.reason})` : ''} at ${exit.at}; restart ${supervisor.restarts} at ${supervisor.nextRestartAt ?? 'soon'}`;
+  }
+  return `processor (pid ${supervisor?.processorPid ?? record.pid}) is running but not ready`;
+}
+
+/** The processor's own list of listening addresses (`GET /addresses` on its admin server), or undefined. */
+export async function fetchAddresses(adminPort: number, timeoutMs: number): Promise<TriggerAddress[] | undefined> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${adminPort}/addresses`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (response.status !== 200) return undefined;
+    const body = (await response.json()) as { addresses?: unknown };
+    return Array.isArray(body.addresses) && body.addresses.every(isTriggerAddress) ? body.addresses : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isTriggerAddress(value: unknown): value is TriggerAddress {
+  const a = value as TriggerAddress;
+  return typeof a === 'object' && a !== null && typeof a.trigger === 'string' && typeof a.kind === 'string' && typeof a.url === 'string';
+}
+
+/** The one address the platform recorded itself: the HTTP trigger it chose the port of. */
+function recordedAddresses(record: FunctionRecord, url: string | undefined): TriggerAddress[] | undefined {
+  return url === undefined ? undefined : [{ trigger: record.httpTrigger ?? 'default-http', kind: 'http', url }];
 }

@@ -9,8 +9,9 @@ export type { FunctionRecord } from './state-store.js';
 export { PLATFORM_NAME } from './function-status.js';
 
 /**
- * `@nucleon/platform-local`: deploys each function as a detached processor child process on
- * this machine. Settings: `processorEntry` (required), `stateDir`, `nodePath`, `pluginPaths`.
+ * `@nucleon/platform-local`: deploys each function as a processor on this machine, under a
+ * detached supervisor that restarts it, bounds its log and memory, and gives it a clean
+ * environment (docs/platform-local.md). Settings: `processorEntry` (required), `stateDir`, `nodePath`, `pluginPaths`.
  */
 const plugin: PlatformPlugin = definePlatform({
   name: '@nucleon/platform-local',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { probeReady } from '@nucleon/core';
-import { isOurProcessor, isPidAlive } from './liveness.js';
+import { isOurProcessor, isPidAlive, processStartTime } from './liveness.js';
 
 const DEAD_PID = 2 ** 31 - 1;
 
@@ -30,6 +30,27 @@ describe('isPidAlive / isOurProcessor', () => {
     expect(isOurProcessor(process.pid, '/opt/processor/main.js', '/state/functions/g', proc)).toBe(false);
     expect(isOurProcessor(process.pid, '/opt/processor/main.js', '/state/functions/f/../g', proc)).toBe(false);
     await rm(proc, { recursive: true, force: true });
+  });
+
+  it('takes a pid with the right command line but another start time for a recycled pid', async () => {
+    const proc = await mkdtemp(join(tmpdir(), 'nucleon-proc-'));
+    await mkdir(join(proc, 'self'));
+    await writeFile(join(proc, 'self', 'cmdline'), 'node\0');
+    await mkdir(join(proc, String(process.pid)));
+    await writeFile(join(proc, String(process.pid), 'cmdline'), 'node\0/opt/processor/main.js\0--config\0/state/functions/f/function.json\0');
+    // A command name with spaces and parentheses does not shift the fields.
+    await writeFile(join(proc, String(process.pid), 'stat'), `${process.pid} (no de) (x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 4242 1000 10\n`);
+    expect(processStartTime(process.pid, proc)).toBe(4242);
+    expect(isOurProcessor(process.pid, '/opt/processor/main.js', '/state/functions/f', proc, 4242)).toBe(true);
+    expect(isOurProcessor(process.pid, '/opt/processor/main.js', '/state/functions/f', proc, 4243)).toBe(false);
+    await rm(proc, { recursive: true, force: true });
+  });
+
+  it('reads the real start time of this process from /proc', () => {
+    const ticks = processStartTime(process.pid);
+    expect(ticks).toBeGreaterThan(0);
+    expect(processStartTime(process.pid)).toBe(ticks);
+    expect(processStartTime(DEAD_PID)).toBeUndefined();
   });
 });
 

@@ -13,13 +13,33 @@ export function isPidAlive(pid: number): boolean {
 }
 
 /**
+ * The start time of `pid` (field 22 of `/proc/<pid>/stat`, clock ticks since boot), or
+ * undefined without /proc or when the process is gone. Together with the pid it names one
+ * process for good: a pid the OS hands to another program later has another start time.
+ */
+export function processStartTime(pid: number, procRoot = '/proc'): number | undefined {
+  try {
+    const stat = readFileSync(`${procRoot}/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after the last ")".
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]);
+    return Number.isFinite(ticks) ? ticks : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * True when `pid` is alive and its command line names `processorEntry` and a `--config` file
  * inside `ownerDir` (the function's own state folder), so neither a pid the OS reused for
  * another program nor a pid planted in a status.json is ever taken for this function's
- * processor. Without /proc (not Linux) only liveness can be checked.
+ * processor; and, when `startTime` was recorded at spawn, the process started then (a reused
+ * pid running a look-alike command line is still not ours). Without /proc (not Linux) only
+ * liveness can be checked.
  */
-export function isOurProcessor(pid: number, processorEntry: string, ownerDir: string, procRoot = '/proc'): boolean {
+export function isOurProcessor(pid: number, processorEntry: string, ownerDir: string, procRoot = '/proc', startTime?: number): boolean {
   if (!isPidAlive(pid)) return false;
+  if (startTime !== undefined && hasProc(procRoot) && processStartTime(pid, procRoot) !== startTime) return false;
   let cmdline: string;
   try {
     cmdline = readFileSync(`${procRoot}/${pid}/cmdline`, 'utf8');
@@ -40,4 +60,17 @@ function hasProc(procRoot: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** One recorded process of a function: pid, the processor entry on its command line, its start time. */
+export interface ProcessIdentity {
+  pid: number;
+  processorEntry: string;
+  /** Absent in records of older versions: then only the command line is checked. */
+  startTime?: number;
+}
+
+/** {@link isOurProcessor} for a recorded identity. */
+export function isOurs(identity: ProcessIdentity, ownerDir: string): boolean {
+  return isOurProcessor(identity.pid, identity.processorEntry, ownerDir, '/proc', identity.startTime);
 }

@@ -35,7 +35,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const pid of pids) if (isPidAlive(pid)) signal(pid, 'SIGKILL');
+  for (const pid of pids) if (isPidAlive(pid)) { signal(-pid, 'SIGKILL'); signal(pid, 'SIGKILL'); }
   await rm(home, { recursive: true, force: true });
 });
 
@@ -46,7 +46,7 @@ describe('local platform with the real processor', () => {
       spec: { runtime: 'nodejs', handler: 'main:handler', env: [{ name: 'MARKER', value: 'm-1' }], triggers: { http: { kind: 'http' } } },
     });
     const deployed = await platform().deploy({ config, functionDir, readinessTimeoutMs: 30_000 });
-    pids.push(deployed.details?.pid as number);
+    pids.push(deployed.details?.supervisorPid as number);
     expect(deployed).toMatchObject({ name: 'echo', platform: 'local', state: 'ready', runtime: 'nodejs' });
 
     const response = await fetch(deployed.url!, { method: 'POST', body: '{"n":1}', headers: { 'content-type': 'application/json' } });

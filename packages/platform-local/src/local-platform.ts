@@ -4,7 +4,7 @@ import {
 import { deployFunction, stopOrphan } from './deploy.js';
 import { withdrawAddress } from './function-addresses.js';
 import { statusOf } from './function-status.js';
-import { isOurProcessor } from './liveness.js';
+import { isOurs } from './liveness.js';
 import { readLogLines } from './log-file.js';
 import { readStoredConfig } from './stored-config.js';
 import { withNameLock } from './name-lock.js';
@@ -14,7 +14,7 @@ import { stopProcessor } from './stop-process.js';
 import { localUnappliedFields } from './unapplied-fields.js';
 
 /**
- * Runs each function as a detached local processor process. It keeps no state in memory:
+ * Runs each function as a local processor process under a detached supervisor that restarts it. It keeps no state in memory:
  * every call reads `<stateDir>/functions/<name>/status.json`, so a restarted CLI sees the
  * functions an earlier one deployed.
  */
@@ -59,7 +59,7 @@ export class LocalPlatform implements Platform {
       if (!record) throw notFound(name);
       await stopOrphan(this.store, name);
       await withdrawAddress(this.store.stateDir, name);
-      const gone = await stopProcessor(record.pid, record.processorEntry, this.store.dir(name));
+      const gone = await stopProcessor(record, this.store.dir(name));
       if (!gone) {
         throw createError(ErrorCodes.PLUGIN_FAILED, `could not stop the processor of "${name}" (pid ${record.pid})`);
       }
@@ -77,7 +77,7 @@ export class LocalPlatform implements Platform {
       // Re-read each time: a redeploy swaps the processor, a delete removes the record.
       writerAlive: async () => {
         const current = await this.store.read(name);
-        return current !== undefined && isOurProcessor(current.pid, current.processorEntry, this.store.dir(name));
+        return current !== undefined && isOurs(current, this.store.dir(name));
       },
     });
   }

@@ -1,14 +1,45 @@
 import { open, stat } from 'node:fs/promises';
 import { sleep } from '@nucleon/core';
 
-/** The size of `file` in bytes (0 when it does not exist): where the next attempt's lines begin. */
-export async function fileSize(file: string): Promise<number> {
-  return stat(file).then((s) => s.size, () => 0);
+/** Where a log file ends now: the file's identity and size, so a later read finds it after rotation. */
+export interface LogPosition {
+  /** The inode of the file; 0 when it did not exist. */
+  ino: number;
+  offset: number;
 }
 
-/** The complete lines of `file` written after byte `offset`: one deploy attempt's log, not earlier ones. */
-export async function linesFrom(file: string, offset: number): Promise<string[]> {
-  const lines = new TextDecoder().decode(await readFrom(file, offset)).split('\n');
+/** Rotated files are looked for up to this index (the supervisor keeps far fewer). */
+const MAX_ROTATED_FILES = 100;
+
+/** Where the next deploy attempt's lines begin in `file`. */
+export async function logPosition(file: string): Promise<LogPosition> {
+  return stat(file).then((s) => ({ ino: s.ino, offset: s.size }), () => ({ ino: 0, offset: 0 }));
+}
+
+/**
+ * The complete lines written to `file` after `position`: one deploy attempt's log, not earlier
+ * ones. When the file was rotated meanwhile (`file.1`, `file.2`, ...), reading starts in the
+ * rotated file that was `file` at `position` and goes on through the newer ones.
+ */
+export async function linesFrom(file: string, position: LogPosition): Promise<string[]> {
+  const current = await stat(file).catch(() => undefined);
+  const pieces: Array<{ path: string; offset: number }> = [];
+  if (position.ino === 0 || current?.ino === position.ino) {
+    pieces.push({ path: file, offset: current?.ino === position.ino ? position.offset : 0 });
+  } else {
+    // Rotated: walk file.1, file.2, ... (newest first) back to the one we started in.
+    for (let i = 1; i <= MAX_ROTATED_FILES; i++) {
+      const path = `${file}.${i}`;
+      const info = await stat(path).catch(() => undefined);
+      if (!info) break;
+      const ours = info.ino === position.ino;
+      pieces.unshift({ path, offset: ours ? position.offset : 0 });
+      if (ours) break;
+    }
+    pieces.push({ path: file, offset: 0 });
+  }
+  const parts = await Promise.all(pieces.map(({ path, offset }) => readFrom(path, offset)));
+  const lines = parts.map((bytes) => new TextDecoder().decode(bytes)).join('').split('\n');
   if (lines.at(-1) === '') lines.pop();
   return lines;
 }
@@ -28,13 +59,23 @@ export interface ReadLogOptions {
  * Yields the lines of `file`, oldest first. With `follow`, polls for appended bytes until
  * the signal aborts or `writerAlive` says the writer is gone (then drains what is left).
  * A final line without a newline is held back while following, since it may be half written.
+ * A rotation while following (the supervisor renames the file to `file.1`) loses no line.
  */
 export async function* readLogLines(file: string, options: ReadLogOptions = {}): AsyncGenerator<string> {
   const { follow = false, signal, writerAlive = () => true, pollMs = 200 } = options;
   let offset = 0;
+  let ino: number | undefined;
   let pending = '';
   const decoder = new TextDecoder();
   for (;;) {
+    const now = (await stat(file).catch(() => undefined))?.ino;
+    if (ino !== undefined && now !== undefined && now !== ino) {
+      // Rotated while we followed: finish the old file (now file.1), then start the new one.
+      const rotated = await stat(`${file}.1`).catch(() => undefined);
+      if (rotated?.ino === ino) pending += decoder.decode(await readFrom(`${file}.1`, offset), { stream: true });
+      offset = 0;
+    }
+    ino = now ?? ino;
     const chunk = await readFrom(file, offset);
     offset += chunk.byteLength;
     pending += decoder.decode(chunk, { stream: true });

@@ -5,7 +5,14 @@ import { assertFunctionName, isFunctionName } from '@nucleon/core';
 /** What `status.json` records about one deployed function; the only source of truth. */
 export interface FunctionRecord {
   name: string;
+  /** The function's supervisor, which runs (and restarts) its processor. */
   pid: number;
+  /** The supervisor's start time (/proc stat field 22): a pid with another one is not ours. */
+  startTime?: number;
+  /** This deployment's run folder (its processor config and the supervisor's state). */
+  runDir?: string;
+  /** The name of the trigger the recorded URL belongs to. */
+  httpTrigger?: string;
   httpPort: number;
   /** The address the HTTP trigger binds; absent in records of older versions (127.0.0.1). */
   httpHost?: string;
@@ -41,9 +48,25 @@ export class StateStore {
     return join(this.dir(name), 'function.json');
   }
 
-  /** Where a replacing deploy writes its config until the new processor is ready. */
-  nextConfigFile(name: string): string {
-    return join(this.dir(name), 'function.next.json');
+  /**
+   * A new deployment's own folder, `runs/<attempt>`: the config its processor reads (and
+   * re-reads on every restart) stays there while a later deploy writes its own beside it.
+   */
+  newRunDir(name: string): string {
+    const attempt = `${Date.now().toString(36)}-${process.pid.toString(36)}`;
+    return join(this.dir(name), 'runs', attempt);
+  }
+
+  /** Creates a run folder made by {@link newRunDir}, private like the rest. */
+  async ensureRunDir(runDir: string): Promise<void> {
+    await mkdir(runDir, { recursive: true, mode: 0o700 });
+  }
+
+  /** Removes every run folder of the function but `keep` (those of deployments no longer running). */
+  async pruneRuns(name: string, keep: string | undefined): Promise<void> {
+    const root = join(this.dir(name), 'runs');
+    const entries = await readdir(root).catch(() => [] as string[]);
+    await Promise.all(entries.filter((e) => join(root, e) !== keep).map((e) => rm(join(root, e), { recursive: true, force: true })));
   }
 
   statusFile(name: string): string {

@@ -15,7 +15,7 @@ describe('localUnappliedFields', () => {
       'spec.replicas: not applied by the local platform (it runs one processor)',
       'spec.minReplicas: not applied by the local platform (it runs one processor)',
       'spec.maxReplicas: not applied by the local platform (it runs one processor)',
-      'spec.resources: not applied by the local platform',
+      'spec.resources.limits.cpu: not applied by the local platform (no cgroup to set it in; only limits.memory is enforced)',
       'spec.scaleToZero: not applied by the local platform',
       'spec.image: not applied by the local platform (it runs the code in the function folder)',
       'spec.build.baseImage: not applied by the local platform',
@@ -24,8 +24,18 @@ describe('localUnappliedFields', () => {
     ]);
   });
 
-  it('is silent for what it applies: env, triggers, build commands, one replica, disableDefaultHTTPTrigger', () => {
+  it('warns about GPU limits and requests, and not about the memory limit it enforces', () => {
     expect(localUnappliedFields(config({
+      resources: { limits: { memory: '256Mi', 'nvidia.com/gpu': 1 }, requests: { memory: '64Mi' } },
+    })).map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'spec.resources.limits["nvidia.com/gpu"]: not applied by the local platform',
+      'spec.resources.requests.memory: not applied by the local platform (it schedules nothing)',
+    ]);
+  });
+
+  it('is silent for what it applies: env, triggers, build commands, one replica, disableDefaultHTTPTrigger, limits.memory', () => {
+    expect(localUnappliedFields(config({
+      resources: { limits: { memory: '128Mi' } },
       replicas: 1, env: [{ name: 'A', value: '1' }], build: { commands: ['true'], noCache: true }, disableDefaultHTTPTrigger: true,
       triggers: { web: { kind: 'http', attributes: { port: 8080 } } },
     }))).toEqual([]);

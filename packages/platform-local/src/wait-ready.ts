@@ -6,18 +6,19 @@ export type ReadyOutcome =
   | { kind: 'ready' }
   | { kind: 'exited'; code: number | null; signal: NodeJS.Signals | null }
   | { kind: 'spawn-error'; error: Error }
-  | { kind: 'timeout' };
+  | { kind: 'timeout' }
+  | { kind: 'aborted' };
 
 /** How often a long readiness wait reports that it is still waiting. */
 const STILL_WAITING_EVERY_MS = 5_000;
 
 /**
  * Polls `GET /ready` every `intervalMs` until 200, the child exits, or `timeoutMs` passes;
- * calls `stillWaiting(elapsedSeconds)` about every 5 s meanwhile.
+ * `signal` aborts (the deployer gave up); calls `stillWaiting(elapsedSeconds)` about every 5 s meanwhile.
  */
 export async function waitReady(
   child: ChildProcess, adminPort: number, timeoutMs: number,
-  stillWaiting: (seconds: number) => void = () => undefined, intervalMs = 50,
+  stillWaiting: (seconds: number) => void = () => undefined, intervalMs = 50, signal?: AbortSignal,
 ): Promise<ReadyOutcome> {
   let ended: ReadyOutcome | undefined;
   const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
@@ -34,13 +35,14 @@ export async function waitReady(
     let nextReport = started + STILL_WAITING_EVERY_MS;
     while (Date.now() < until) {
       if (ended) return ended;
+      if (signal?.aborted) return { kind: 'aborted' };
       if (Date.now() >= nextReport) {
         stillWaiting(Math.round((Date.now() - started) / 1000));
         nextReport += STILL_WAITING_EVERY_MS;
       }
       if (await probeReady(adminPort, Math.min(1000, Math.max(50, until - Date.now())))) return { kind: 'ready' };
       if (ended) return ended;
-      await sleep(intervalMs);
+      await sleep(intervalMs, signal);
     }
     return ended ?? { kind: 'timeout' };
   } finally {
@@ -56,6 +58,8 @@ export function describeOutcome(outcome: ReadyOutcome, timeoutMs: number): strin
       return outcome.signal ? `the processor was killed by ${outcome.signal}` : `the processor exited with code ${outcome.code}`;
     case 'spawn-error':
       return `the processor could not be started: ${outcome.error.message}`;
+    case 'aborted':
+      return 'the deploy was interrupted';
     case 'timeout':
       return `the processor was not ready within ${timeoutMs} ms`;
     default:

@@ -1,7 +1,7 @@
 // A stand-in for the processor binary, for testing the platform's process handling only:
 // it honours the same arguments and environment, and FAKE_MODE (passed through spec.env)
 // picks a failure: "crash" exits at once, "never-ready" keeps /ready at 503, "slow" answers
-// /ready only after 5.5 s.
+// /ready only after 5.5 s. FAKE_ADDRESSES, when set, is the body of its admin `GET /addresses`.
 import { createServer } from 'node:http';
 
 const mode = process.env.FAKE_MODE ?? 'ok';
@@ -14,7 +14,10 @@ if (mode === 'crash') {
 const http = createServer((_req, res) => res.end(JSON.stringify({ pid: process.pid, greeting: process.env.GREETING })));
 const readyAt = Date.now() + (mode === 'slow' ? 5_500 : 0);
 const isReady = () => (mode === 'ok' || mode === 'slow') && Date.now() >= readyAt;
-const admin = createServer((req, res) => res.writeHead(req.url === '/ready' && isReady() ? 200 : 503).end());
+const admin = createServer((req, res) => {
+  if (req.url === '/addresses' && process.env.FAKE_ADDRESSES) return res.writeHead(200, { 'content-type': 'application/json' }).end(process.env.FAKE_ADDRESSES);
+  res.writeHead(req.url === '/ready' && isReady() ? 200 : 503).end();
+});
 http.listen(Number(process.env.NUCLEON_HTTP_PORT), process.env.NUCLEON_HTTP_HOST);
 admin.listen(Number(process.env.NUCLEON_ADMIN_PORT), process.env.NUCLEON_ADMIN_HOST);
 process.on('SIGTERM', () => {

@@ -26,7 +26,7 @@ export class RealProcessorHarness {
   }
 
   async tearDown(): Promise<void> {
-    for (const pid of this.pids) if (isPidAlive(pid)) signal(pid, 'SIGKILL');
+    for (const pid of this.pids) if (isPidAlive(pid)) { signal(-pid, 'SIGKILL'); signal(pid, 'SIGKILL'); }
     await rm(this.home, { recursive: true, force: true });
   }
 
@@ -49,13 +49,13 @@ export class RealProcessorHarness {
   /** Deploys and remembers the pid; `progress` collects the platform's progress lines. */
   async deploy(config: FunctionConfig, functionDir: string, progress: string[] = []): Promise<FunctionStatus> {
     const status = await this.platform().deploy({ config, functionDir, readinessTimeoutMs: 30_000, onProgress: (m) => progress.push(m) });
-    this.pids.add(status.details?.pid as number);
+    this.pids.add(status.details?.supervisorPid as number);
     return status;
   }
 
   /** Remembers a pid the test saw in a status (a restarted processor). */
   track(status: FunctionStatus | undefined): void {
-    if (typeof status?.details?.pid === 'number') this.pids.add(status.details.pid);
+    if (typeof status?.details?.supervisorPid === 'number') this.pids.add(status.details.supervisorPid);
   }
 }
 
