@@ -83,4 +83,16 @@ describe('containerSpec', () => {
     // The labels keep the host ports, which is where callers reach the function.
     expect(readLabels(spec.Labels)).toMatchObject({ httpPort: 41001, adminPort: 41002 });
   });
+
+  it('in bridge mode also publishes the other HTTP triggers\' container ports on 127.0.0.1 host ports', () => {
+    const spec = containerSpec({ ...input(), extraPorts: [{ containerPort: 9000, hostPort: 41003 }] }, resolveSettings({ network: 'bridge' }));
+    expect(spec.ExposedPorts).toEqual({ '8080/tcp': {}, '8082/tcp': {}, '9000/tcp': {} });
+    expect(spec.HostConfig?.PortBindings?.['9000/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: '41003' }]);
+  });
+
+  it('on the host network the other HTTP triggers default to 127.0.0.1 too', () => {
+    const spec = containerSpec(input(), resolveSettings());
+    expect(spec.Env).toContain('NUCLEON_HTTP_DEFAULT_HOST=127.0.0.1');
+    expect(spec.HostConfig?.PortBindings).toBeUndefined();
+  });
 });
