@@ -14,6 +14,7 @@ let image: string;
 
 const HANDLER = `exports.handler = (context, event) => {
   if (event.path === '/block') { while (true) {} }
+  if (event.path === '/native') { require('node:child_process').execSync('sleep 20'); }
   return 'hi';
 };
 `;
@@ -59,7 +60,7 @@ afterAll(async () => {
 }, 60_000);
 
 describe('docker platform: every address, and restarts', () => {
-  it('reports both HTTP triggers, the second reachable and bound to loopback only; a processor the watchdog ends is restarted and counted', async () => {
+  it('reports both HTTP triggers, the second reachable and bound to loopback only; a processor the watchdog ends (75, or SIGKILL from native code) is restarted and counted', async () => {
     const deployed = await platform().deploy({ config: config(), functionDir: '/unused', readinessTimeoutMs: 60_000 });
     expect(deployed.addresses?.map((a) => a.trigger)).toEqual(['a', 'b']);
     expect(deployed.addresses?.[0]?.url).toBe(deployed.url);
@@ -82,8 +83,19 @@ describe('docker platform: every address, and restarts', () => {
     // Port 0 is chosen afresh at each start: the addresses are the live ones, not the first deploy's.
     expect(status!.addresses?.map((a) => a.trigger)).toEqual(['a', 'b']);
     expect((await fetch(status!.addresses![1]!.url, { signal: AbortSignal.timeout(5000) })).status).toBe(200);
+    // Stuck in native code: no interrupt runs, so only the watchdog's SIGKILL ends it (2 s after
+    // the exit was asked), which works because the processor is not the container's PID 1
+    // (Docker's init is). Waiting less than the 20 s sleep keeps a late exit from passing.
+    void fetch(new URL('/native', status!.url), { signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+    const killedBy = Date.now() + 12_000;
+    do {
+      await sleep(500);
+      status = await platform().get(NAME);
+    } while (Date.now() < killedBy && !(status?.restarts === 2 && status.state === 'ready'));
+    expect(status).toMatchObject({ state: 'ready', restarts: 2 });
     const lines: string[] = [];
     for await (const line of platform().logs(NAME)) lines.push(line);
     expect(lines.some((l) => l.includes('event loop blocked past the bound') && l.includes('"exitCode":75'))).toBe(true);
+    expect(lines.some((l) => l.includes('event loop still blocked (in native code?)'))).toBe(true);
   }, 120_000);
 });

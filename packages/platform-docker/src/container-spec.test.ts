@@ -40,6 +40,11 @@ describe('containerSpec', () => {
     expect(spec.ExposedPorts).toBeUndefined();
   });
 
+  it('runs Docker\'s init above the processor by default (a PID 1 ignores SIGKILL from inside), unless turned off', () => {
+    expect(containerSpec(input(), resolveSettings()).HostConfig?.Init).toBe(true);
+    expect(containerSpec(input(), resolveSettings({ init: false })).HostConfig?.Init).toBe(false);
+  });
+
   it('restarts unless stopped by default, or as the settings say', () => {
     expect(containerSpec(input(), resolveSettings()).HostConfig?.RestartPolicy).toEqual({ Name: 'unless-stopped' });
     expect(containerSpec(input(), resolveSettings({ restartPolicy: 'no' })).HostConfig?.RestartPolicy).toEqual({ Name: 'no' });

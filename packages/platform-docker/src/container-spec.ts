@@ -65,6 +65,7 @@ export function containerSpec(input: ContainerSpecInput, settings: ResolvedSetti
     HostConfig: {
       NetworkMode: bridge ? 'bridge' : 'host',
       RestartPolicy: { Name: settings.restartPolicy },
+      Init: settings.init,
       ...resourceLimits(config),
     },
   };

@@ -13,7 +13,9 @@
  * and it cannot run `process.exit` either, so the thread asks the main isolate through an
  * in-process inspector session: V8 serves inspector messages by interrupting running
  * JavaScript, so `process.exit(code)` runs even inside a `while (true) {}`. Where that cannot
- * happen (the loop is stuck in native code), SIGKILL follows after `killAfterMs`.
+ * happen (the loop is stuck in native code, such as `execSync`), SIGKILL follows after
+ * `killAfterMs`: a process that is PID 1 of its PID namespace ignores it, which is why the
+ * Docker platform runs an init process (`HostConfig.Init`) above the processor.
  */
 export const LOOP_WATCHDOG_THREAD_SOURCE = String.raw`
 const { workerData } = require('node:worker_threads');
@@ -40,7 +42,10 @@ function exitProcess() {
     line('error', 'event-loop watchdog could not reach the main thread; killing the process', { error: String(err && err.message || err) });
     process.kill(process.pid, 'SIGKILL');
   }
-  setTimeout(() => process.kill(process.pid, 'SIGKILL'), killAfterMs).unref();
+  setTimeout(() => {
+    line('error', 'event loop still blocked (in native code?) ' + killAfterMs + ' ms after the exit was asked; killing the process', {});
+    process.kill(process.pid, 'SIGKILL');
+  }, killAfterMs).unref();
 }
 
 setInterval(() => {

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ExitCodes } from '../src/exit-codes.js';
 import { functionDir, functionYaml, startProcessor, until, type StartedProcessor } from '../src/testing/index.js';
 
-// A Node handler runs on the processor's own event loop: `/block` never yields, `/busy`
-// holds the loop for 2.5 s then answers.
+// A Node handler runs on the processor's own event loop: `/block` never yields, `/native`
+// blocks in native code (no JavaScript runs, so no interrupt either), `/busy` holds the loop
+// for 2.5 s then answers.
 const HANDLER = `exports.handler = (context, event) => {
   if (event.path === '/block') { while (true) {} }
+  if (event.path === '/native') { require('node:child_process').execSync('sleep 8'); }
   if (event.path === '/busy') { const until = Date.now() + 2500; while (Date.now() < until) {} return 'done'; }
   return 'ok';
 };
@@ -38,6 +40,20 @@ describe('the event-loop watchdog, through the real processor', () => {
       const line = p.output().split('\n').find((l) => l.includes(BLOCKED_LINE));
       expect(line, p.output()).toBeDefined();
       expect(JSON.parse(line!)).toMatchObject({ level: 'error', function: 'loop-fn', boundMs: BOUND_MS, exitCode: 75 });
+    } finally {
+      await p.stop('SIGKILL');
+    }
+  });
+
+  it('kills a processor whose loop is stuck in native code, 2 s after asking it to exit', async () => {
+    const p = await started({ NUCLEON_LOOP_BLOCK_TIMEOUT_MS: String(BOUND_MS) });
+    try {
+      fireAndForget(`${p.url}/native`);
+      const code = await Promise.race([p.exited, new Promise((r) => setTimeout(() => r('still running'), BOUND_MS + 2000 + SLACK_MS))]);
+      expect(code, p.output()).toBeNull();
+      expect(p.child.signalCode).toBe('SIGKILL');
+      expect(p.output()).toContain(BLOCKED_LINE);
+      expect(p.output()).toContain('event loop still blocked (in native code?) 2000 ms after the exit was asked; killing the process');
     } finally {
       await p.stop('SIGKILL');
     }
