@@ -3,14 +3,15 @@ import { createLogger } from './logging.js';
 import { LOOP_WATCHDOG_DEFAULTS, loopWatchdogOptions, startLoopWatchdog, watchdogPeriodMs } from './loop-watchdog.js';
 
 describe('loopWatchdogOptions', () => {
-  it('defaults to a 10 s bound and exiting', () => {
-    expect(loopWatchdogOptions({})).toEqual({ blockedAfterMs: 10_000, exitOnBlock: true });
-    expect(LOOP_WATCHDOG_DEFAULTS).toEqual({ blockedAfterMs: 10_000, exitOnBlock: true });
+  it('defaults to a 10 s bound, exiting, and SIGKILL 2 s after the exit was asked', () => {
+    expect(loopWatchdogOptions({})).toEqual({ blockedAfterMs: 10_000, exitOnBlock: true, killAfterMs: 2000 });
+    expect(LOOP_WATCHDOG_DEFAULTS).toEqual({ blockedAfterMs: 10_000, exitOnBlock: true, killAfterMs: 2000 });
   });
 
-  it('reads the bound (0 = off) and the exit switch', () => {
-    expect(loopWatchdogOptions({ NUCLEON_LOOP_BLOCK_TIMEOUT_MS: '2500', NUCLEON_LOOP_BLOCK_EXIT: 'false' })).toEqual({ blockedAfterMs: 2500, exitOnBlock: false });
-    expect(loopWatchdogOptions({ NUCLEON_LOOP_BLOCK_TIMEOUT_MS: '0', NUCLEON_LOOP_BLOCK_EXIT: '1' })).toEqual({ blockedAfterMs: 0, exitOnBlock: true });
+  it('reads the bound (0 = off), the exit switch and the kill delay', () => {
+    expect(loopWatchdogOptions({ NUCLEON_LOOP_BLOCK_TIMEOUT_MS: '2500', NUCLEON_LOOP_BLOCK_EXIT: 'false' })).toEqual({ blockedAfterMs: 2500, exitOnBlock: false, killAfterMs: 2000 });
+    expect(loopWatchdogOptions({ NUCLEON_LOOP_BLOCK_TIMEOUT_MS: '0', NUCLEON_LOOP_BLOCK_EXIT: '1', NUCLEON_LOOP_BLOCK_KILL_AFTER_MS: '500' }))
+      .toEqual({ blockedAfterMs: 0, exitOnBlock: true, killAfterMs: 500 });
   });
 
   it('refuses bad values, naming the variable', () => {
@@ -18,6 +19,7 @@ describe('loopWatchdogOptions', () => {
       expect(() => loopWatchdogOptions({ NUCLEON_LOOP_BLOCK_TIMEOUT_MS: value })).toThrow(/NUCLEON_LOOP_BLOCK_TIMEOUT_MS must be a whole number/);
     }
     expect(() => loopWatchdogOptions({ NUCLEON_LOOP_BLOCK_EXIT: 'maybe' })).toThrow(/NUCLEON_LOOP_BLOCK_EXIT must be true or false/);
+    expect(() => loopWatchdogOptions({ NUCLEON_LOOP_BLOCK_KILL_AFTER_MS: 'later' })).toThrow(/NUCLEON_LOOP_BLOCK_KILL_AFTER_MS must be a whole number/);
   });
 });
 
@@ -31,11 +33,11 @@ describe('watchdogPeriodMs', () => {
 
 describe('startLoopWatchdog', () => {
   it('is off with a bound of 0', () => {
-    expect(startLoopWatchdog({ blockedAfterMs: 0, exitOnBlock: true, functionName: 'fn', logger: createLogger() })).toBeUndefined();
+    expect(startLoopWatchdog({ ...LOOP_WATCHDOG_DEFAULTS, blockedAfterMs: 0, functionName: 'fn', logger: createLogger() })).toBeUndefined();
   });
 
   it('counts a block of this very thread past the bound, and not a loop that runs', async () => {
-    const watchdog = startLoopWatchdog({ blockedAfterMs: 200, exitOnBlock: false, functionName: 'fn', logger: createLogger() })!;
+    const watchdog = startLoopWatchdog({ ...LOOP_WATCHDOG_DEFAULTS, blockedAfterMs: 200, exitOnBlock: false, functionName: 'fn', logger: createLogger() })!;
     try {
       await new Promise((r) => setTimeout(r, 600));
       expect(watchdog.state().blocks).toBe(0);

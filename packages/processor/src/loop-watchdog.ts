@@ -10,6 +10,8 @@ export interface LoopWatchdogOptions {
   blockedAfterMs: number;
   /** End the processor with {@link ExitCodes.LOOP_BLOCKED} when blocked (default true). */
   exitOnBlock: boolean;
+  /** After asking the main thread to exit, how long before SIGKILL: the loop may be stuck in native code (default 2 s). */
+  killAfterMs: number;
 }
 
 /** What `/live` tells about the loop: blocks seen so far and the longest one. */
@@ -31,25 +33,29 @@ export interface LoopWatchdog {
  * Exit on by default: nothing inside a blocked processor can recover it (triggers, /live and
  * the SIGTERM drain all wait on the loop), and a platform restarts an exited one.
  */
-export const LOOP_WATCHDOG_DEFAULTS: LoopWatchdogOptions = Object.freeze({ blockedAfterMs: 10_000, exitOnBlock: true });
+export const LOOP_WATCHDOG_DEFAULTS: LoopWatchdogOptions = Object.freeze({ blockedAfterMs: 10_000, exitOnBlock: true, killAfterMs: 2_000 });
 
-/** After asking the main thread to exit, how long before SIGKILL (the loop may be in native code). */
-const KILL_AFTER_MS = 2_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number, zero: string): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > MAX_TIMER_MS) {
+    throw new RangeError(`${name} must be a whole number of milliseconds (${zero}), got "${raw}"`);
+  }
+  return value;
+}
 
 /**
- * The watchdog's settings from `NUCLEON_LOOP_BLOCK_TIMEOUT_MS` (0 = off) and
- * `NUCLEON_LOOP_BLOCK_EXIT` (`true`/`false`); throws a message naming the variable on bad input.
+ * The watchdog's settings from `NUCLEON_LOOP_BLOCK_TIMEOUT_MS` (0 = off),
+ * `NUCLEON_LOOP_BLOCK_EXIT` (`true`/`false`) and `NUCLEON_LOOP_BLOCK_KILL_AFTER_MS`; throws a
+ * RangeError naming the variable on bad input.
  */
 export function loopWatchdogOptions(env: NodeJS.ProcessEnv): LoopWatchdogOptions {
-  const rawBound = env.NUCLEON_LOOP_BLOCK_TIMEOUT_MS;
+  const blockedAfterMs = milliseconds(env, 'NUCLEON_LOOP_BLOCK_TIMEOUT_MS', LOOP_WATCHDOG_DEFAULTS.blockedAfterMs, '0 turns the watchdog off');
+  const killAfterMs = milliseconds(env, 'NUCLEON_LOOP_BLOCK_KILL_AFTER_MS', LOOP_WATCHDOG_DEFAULTS.killAfterMs, '0: at once');
   const rawExit = env.NUCLEON_LOOP_BLOCK_EXIT;
-  let blockedAfterMs = LOOP_WATCHDOG_DEFAULTS.blockedAfterMs;
-  if (rawBound !== undefined && rawBound !== '') {
-    blockedAfterMs = Number(rawBound);
-    if (!Number.isInteger(blockedAfterMs) || blockedAfterMs < 0 || blockedAfterMs > 2 ** 31 - 1) {
-      throw new RangeError(`NUCLEON_LOOP_BLOCK_TIMEOUT_MS must be a whole number of milliseconds (0 turns the watchdog off), got "${rawBound}"`);
-    }
-  }
   let exitOnBlock = LOOP_WATCHDOG_DEFAULTS.exitOnBlock;
   if (rawExit !== undefined && rawExit !== '') {
     if (!['true', 'false', '1', '0'].includes(rawExit)) {
@@ -57,7 +63,7 @@ export function loopWatchdogOptions(env: NodeJS.ProcessEnv): LoopWatchdogOptions
     }
     exitOnBlock = rawExit === 'true' || rawExit === '1';
   }
-  return { blockedAfterMs, exitOnBlock };
+  return { blockedAfterMs, exitOnBlock, killAfterMs };
 }
 
 /** The heartbeat and check period: fine enough to report within a quarter of the bound, never busier than 4 times a second. */
@@ -80,7 +86,7 @@ export function startLoopWatchdog(options: LoopWatchdogOptions & { functionName:
     eval: true,
     workerData: {
       buffer, blockedAfterMs: options.blockedAfterMs, checkEveryMs: periodMs, exitOnBlock: options.exitOnBlock,
-      exitCode: ExitCodes.LOOP_BLOCKED, killAfterMs: KILL_AFTER_MS, functionName: options.functionName,
+      exitCode: ExitCodes.LOOP_BLOCKED, killAfterMs: options.killAfterMs, functionName: options.functionName,
     },
   });
   worker.unref();

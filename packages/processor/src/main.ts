@@ -19,7 +19,8 @@ const USAGE = `Usage: nucleon-processor [--config <function.yaml>] [--function-d
 Environment: NUCLEON_FUNCTION_CONFIG, NUCLEON_FUNCTION_CONFIG_JSON, NUCLEON_FUNCTION_DIR,
 NUCLEON_HTTP_PORT, NUCLEON_HTTP_HOST, NUCLEON_HTTP_DEFAULT_HOST, NUCLEON_ADMIN_PORT (8082), NUCLEON_ADMIN_HOST (127.0.0.1),
 NUCLEON_DRAIN_TIMEOUT_MS (10000), NUCLEON_LOG_LEVEL (info), NUCLEON_PLUGIN_PATHS (dirs joined by ':'),
-NUCLEON_LOOP_BLOCK_TIMEOUT_MS (10000; 0 = no event-loop watchdog), NUCLEON_LOOP_BLOCK_EXIT (true: exit ${ExitCodes.LOOP_BLOCKED} when blocked).`;
+NUCLEON_LOOP_BLOCK_TIMEOUT_MS (10000; 0 = no event-loop watchdog), NUCLEON_LOOP_BLOCK_EXIT (true: exit ${ExitCodes.LOOP_BLOCKED} when blocked),
+NUCLEON_LOOP_BLOCK_KILL_AFTER_MS (2000: SIGKILL when the exit does not happen).`;
 
 function intOrUndefined(value: string | undefined, what: string): number | undefined {
   if (value === undefined || value === '') return undefined;
