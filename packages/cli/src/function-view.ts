@@ -21,14 +21,14 @@ export function exportedConfig(config: FunctionConfig): Omit<FunctionView, 'stat
   return { apiVersion: config.apiVersion, kind: config.kind, metadata: { ...config.metadata }, spec };
 }
 
-/** The status part: state, url, httpPort, every address, restarts, message, then the platform's details. */
+/** The status part: state, url, httpPort, message, addresses, restarts, then the platform's details. */
 export function statusFields(status: FunctionStatus): Record<string, unknown> {
   const fields: Record<string, unknown> = { state: status.state, platform: status.platform };
   if (status.url !== undefined) fields.url = status.url;
   if (status.httpPort !== undefined) fields.httpPort = status.httpPort;
+  if (status.message !== undefined) fields.message = status.message;
   if (status.addresses !== undefined) fields.addresses = status.addresses;
   if (status.restarts !== undefined) fields.restarts = status.restarts;
-  if (status.message !== undefined) fields.message = status.message;
   fields.createdAt = status.createdAt;
   if (status.details) fields.details = status.details;
   return fields;
