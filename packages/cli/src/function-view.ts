@@ -1,6 +1,6 @@
 import type { FunctionConfig, FunctionStatus, Platform } from '@nucleon/core';
 import { stringify } from 'yaml';
-import { table } from './output.js';
+import { table, urlsOf } from './output.js';
 
 /** A deployed function as nuctl shows it: its configuration, with the platform's status under `status`. */
 export interface FunctionView {
@@ -49,17 +49,21 @@ export async function functionView(platform: Platform, status: FunctionStatus): 
   return { ...(await deployedConfig(platform, status)), status: statusFields(status) };
 }
 
-/** `get -o wide`: the plain table's columns plus handler, replicas, triggers and creation time. */
+/**
+ * `get -o wide`: the plain table's columns, with every URL (comma-separated), plus handler,
+ * replicas, triggers, creation time and restarts (`-` where the platform does not count them).
+ */
 export function wideTable(views: readonly FunctionView[]): string {
   const rows = views.map((v) => {
     const spec = v.spec as Partial<FunctionConfig['spec']>;
     const triggers = Object.entries(spec.triggers ?? {}).map(([name, t]) => `${name}(${t.kind})`).join(',') || 'default-http(http)';
     const replicas = spec.replicas ?? (spec.minReplicas !== undefined || spec.maxReplicas !== undefined
       ? `${spec.minReplicas ?? 1}-${spec.maxReplicas ?? spec.minReplicas ?? 1}` : 1);
-    return [String(v.metadata.name), String(v.status.state), String(v.status.url ?? '-'), String(spec.runtime), String(spec.handler),
-      String(replicas), triggers, String(v.status.createdAt)];
+    const urls = urlsOf(v.status as Pick<FunctionStatus, 'url' | 'addresses'>);
+    return [String(v.metadata.name), String(v.status.state), urls.join(',') || '-', String(spec.runtime), String(spec.handler),
+      String(replicas), triggers, String(v.status.createdAt), String(v.status.restarts ?? '-')];
   });
-  return table([['NAME', 'STATE', 'URL', 'RUNTIME', 'HANDLER', 'REPLICAS', 'TRIGGERS', 'CREATED'], ...rows]);
+  return table([['NAME', 'STATE', 'URL', 'RUNTIME', 'HANDLER', 'REPLICAS', 'TRIGGERS', 'CREATED', 'RESTARTS'], ...rows]);
 }
 
 /** YAML for one view, or one YAML document per view (as nuctl renders each function). */

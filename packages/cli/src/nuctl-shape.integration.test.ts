@@ -83,7 +83,7 @@ describe('nuctl\'s command shape (built CLI, real processors)', () => {
     expect(view.status.httpPort).toBe(Number(new URL(view.status.url).port));
 
     const wide = await nucleon('get', 'functions', '-o', 'wide');
-    expect(wide.stdout).toMatch(/^NAME\s+STATE\s+URL\s+RUNTIME\s+HANDLER\s+REPLICAS\s+TRIGGERS\s+CREATED\nmy-func\s+ready\s+http:\S+\s+python\s+handler:h\s+1\s+default-http\(http\)\s+\d{4}-/);
+    expect(wide.stdout).toMatch(/^NAME\s+STATE\s+URL\s+RUNTIME\s+HANDLER\s+REPLICAS\s+TRIGGERS\s+CREATED\s+RESTARTS\nmy-func\s+ready\s+http:\S+\s+python\s+handler:h\s+1\s+default-http\(http\)\s+\d{4}-/);
 
     const exported = await nucleon('export', 'function', 'my-func');
     expect(exported.code).toBe(0);

@@ -11,9 +11,25 @@ export function outputFormat(value: string): OutputFormat {
   throw usageError(`-o/--output must be one of ${OUTPUT_FORMATS.join(', ')}, got "${value}"`);
 }
 
-/** Renders statuses as a NAME STATE URL RUNTIME table. */
+/**
+ * Renders statuses as a NAME STATE URL RUNTIME table. URL is the first address, with `+N`
+ * when the function listens on N more (`-o wide` lists them all).
+ */
 export function renderStatuses(statuses: readonly FunctionStatus[]): string {
-  return table([['NAME', 'STATE', 'URL', 'RUNTIME'], ...statuses.map((s) => [s.name, s.state, s.url ?? '-', s.runtime])]);
+  return table([['NAME', 'STATE', 'URL', 'RUNTIME'], ...statuses.map((s) => [s.name, s.state, firstUrl(urlsOf(s)), s.runtime])]);
+}
+
+/** Every URL of a function: its main `url` first, then each other trigger address, once each. */
+export function urlsOf(status: Pick<FunctionStatus, 'url' | 'addresses'>): string[] {
+  const urls = status.url === undefined ? [] : [status.url];
+  for (const { url } of status.addresses ?? []) if (!urls.includes(url)) urls.push(url);
+  return urls;
+}
+
+/** The first URL, `+N` for the N others, `-` for none. */
+function firstUrl(urls: readonly string[]): string {
+  if (urls.length === 0) return '-';
+  return urls.length === 1 ? urls[0]! : `${urls[0]} +${urls.length - 1}`;
 }
 
 /** Left-aligned columns separated by three spaces, like kubectl and nuctl. */

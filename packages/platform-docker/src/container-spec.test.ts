@@ -40,6 +40,11 @@ describe('containerSpec', () => {
     expect(spec.ExposedPorts).toBeUndefined();
   });
 
+  it('runs Docker\'s init above the processor by default (a PID 1 ignores SIGKILL from inside), unless turned off', () => {
+    expect(containerSpec(input(), resolveSettings()).HostConfig?.Init).toBe(true);
+    expect(containerSpec(input(), resolveSettings({ init: false })).HostConfig?.Init).toBe(false);
+  });
+
   it('restarts unless stopped by default, or as the settings say', () => {
     expect(containerSpec(input(), resolveSettings()).HostConfig?.RestartPolicy).toEqual({ Name: 'unless-stopped' });
     expect(containerSpec(input(), resolveSettings({ restartPolicy: 'no' })).HostConfig?.RestartPolicy).toEqual({ Name: 'no' });
@@ -82,5 +87,17 @@ describe('containerSpec', () => {
     expect(spec.Healthcheck?.Test?.[3]).toContain('port:8082');
     // The labels keep the host ports, which is where callers reach the function.
     expect(readLabels(spec.Labels)).toMatchObject({ httpPort: 41001, adminPort: 41002 });
+  });
+
+  it('in bridge mode also publishes the other HTTP triggers\' container ports on 127.0.0.1 host ports', () => {
+    const spec = containerSpec({ ...input(), extraPorts: [{ containerPort: 9000, hostPort: 41003 }] }, resolveSettings({ network: 'bridge' }));
+    expect(spec.ExposedPorts).toEqual({ '8080/tcp': {}, '8082/tcp': {}, '9000/tcp': {} });
+    expect(spec.HostConfig?.PortBindings?.['9000/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: '41003' }]);
+  });
+
+  it('on the host network the other HTTP triggers default to 127.0.0.1 too', () => {
+    const spec = containerSpec(input(), resolveSettings());
+    expect(spec.Env).toContain('NUCLEON_HTTP_DEFAULT_HOST=127.0.0.1');
+    expect(spec.HostConfig?.PortBindings).toBeUndefined();
   });
 });

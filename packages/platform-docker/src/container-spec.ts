@@ -17,6 +17,11 @@ export interface ContainerSpecInput {
   httpPort: number;
   adminPort: number;
   hasHttpTrigger: boolean;
+  /**
+   * Bridge mode: the other HTTP triggers' container ports and the free host ports they are
+   * published on (127.0.0.1), so every trigger is reachable from the host and only there.
+   */
+  extraPorts?: ReadonlyArray<{ containerPort: number; hostPort: number }>;
   createdAt: string;
   /** After this time a leftover candidate container counts as abandoned. */
   staleAfter: string;
@@ -60,16 +65,19 @@ export function containerSpec(input: ContainerSpecInput, settings: ResolvedSetti
     HostConfig: {
       NetworkMode: bridge ? 'bridge' : 'host',
       RestartPolicy: { Name: settings.restartPolicy },
+      Init: settings.init,
       ...resourceLimits(config),
     },
   };
   if (settings.healthCheck) spec.Healthcheck = healthCheck(inner.adminPort);
   if (bridge) {
-    spec.ExposedPorts = { [`${BRIDGE_HTTP_PORT}/tcp`]: {}, [`${BRIDGE_ADMIN_PORT}/tcp`]: {} };
-    spec.HostConfig!.PortBindings = {
-      [`${BRIDGE_HTTP_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(input.httpPort) }],
-      [`${BRIDGE_ADMIN_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(input.adminPort) }],
-    };
+    const published: Array<[number, number]> = [
+      [BRIDGE_HTTP_PORT, input.httpPort], [BRIDGE_ADMIN_PORT, input.adminPort],
+      ...(input.extraPorts ?? []).map((p): [number, number] => [p.containerPort, p.hostPort]),
+    ];
+    spec.ExposedPorts = Object.fromEntries(published.map(([inside]) => [`${inside}/tcp`, {}]));
+    spec.HostConfig!.PortBindings = Object.fromEntries(published.map(([inside, host]) =>
+      [`${inside}/tcp`, [{ HostIp: '127.0.0.1', HostPort: String(host) }]]));
   }
   return spec;
 }

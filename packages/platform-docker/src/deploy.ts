@@ -3,6 +3,7 @@ import { createError, type DeployRequest, ErrorCodes, findFreePort, findProcesso
 import { candidateName, containerName, retiringName } from './container-names.js';
 import { tailLogLines } from './container-logs.js';
 import { containerSpec } from './container-spec.js';
+import { publishableExtraPorts } from './http-triggers.js';
 import { publishAddress, withAddresses } from './function-addresses.js';
 import { inspectOrUndefined, removeQuietly, statusCodeOf, stopAndRemove, type DockerClient } from './docker-client.js';
 import { LABELS, readLabels } from './labels.js';
@@ -36,12 +37,22 @@ export async function deployFunction(docker: DockerClient, settings: ResolvedSet
   await refuseForeignContainer(docker, name);
   await clearAbandonedCandidate(docker, name);
 
-  const httpPort = await findFreePort();
-  let adminPort = await findFreePort();
-  while (adminPort === httpPort) adminPort = await findFreePort();
+  const taken = new Set<number>();
+  const freshPort = async (): Promise<number> => {
+    let port = await findFreePort();
+    while (taken.has(port)) port = await findFreePort();
+    taken.add(port);
+    return port;
+  };
+  const httpPort = await freshPort();
+  const adminPort = await freshPort();
+  const extraPorts = [];
+  if (settings.network === 'bridge') {
+    for (const containerPort of publishableExtraPorts(config)) extraPorts.push({ containerPort, hostPort: await freshPort() });
+  }
   const now = Date.now();
   const spec = await withAddresses(containerSpec({
-    config, image, name: candidateName(name), httpPort, adminPort,
+    config, image, name: candidateName(name), httpPort, adminPort, extraPorts,
     hasHttpTrigger: hasHttpTrigger(config),
     createdAt: new Date(now).toISOString(),
     staleAfter: new Date(now + timeoutMs + STALE_MARGIN_MS).toISOString(),

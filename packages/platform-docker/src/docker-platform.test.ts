@@ -49,6 +49,19 @@ describe('DockerPlatform (in-memory engine)', () => {
     expect((await fresh.list()).map((s) => s.name)).toEqual(['echo']);
   });
 
+  it('reports every trigger address the processor gives, and the restart count Docker keeps', async () => {
+    docker = new FakeDocker();
+    const platform = createDockerPlatform({}, docker);
+    const first = await platform.deploy({ config: config(), functionDir: '/f', readinessTimeoutMs: 5_000 });
+    // A processor without /addresses: the one address the labels record, the default trigger's.
+    expect(first.addresses).toEqual([{ trigger: 'default-http', kind: 'http', url: first.url }]);
+    expect(first.restarts).toBe(0);
+    const both = [{ trigger: 'default-http', kind: 'http', url: first.url }, { trigger: 'b', kind: 'http', url: 'http://127.0.0.1:45678' }];
+    docker.addresses = { addresses: both };
+    docker.find('nucleon-echo')!.restartCount = 2;
+    expect(await platform.get('echo')).toMatchObject({ addresses: both, restarts: 2 });
+  });
+
   it('redeploys on new ports and removes the old container only after the new one is ready', async () => {
     docker = new FakeDocker();
     const platform = createDockerPlatform({ stopTimeoutSeconds: 3 }, docker);

@@ -20,7 +20,7 @@ export class DockerPlatform implements Platform {
   constructor(readonly settings: ResolvedSettings, private readonly docker: DockerClient) {}
 
   unappliedFields(config: FunctionConfig): ConfigProblem[] {
-    return dockerUnappliedFields(config);
+    return dockerUnappliedFields(config, this.settings.network);
   }
 
   async deploy(request: DeployRequest): Promise<FunctionStatus> {

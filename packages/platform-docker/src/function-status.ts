@@ -1,6 +1,7 @@
 import type { ContainerInspectInfo } from 'dockerode';
 import { type FunctionStatus, probeReady } from '@nucleon/core';
 import type { FunctionLabels } from './labels.js';
+import { reachableAddresses, recordedAddresses, reportedAddresses } from './trigger-addresses.js';
 
 /** The platform name reported in every status. */
 export const PLATFORM_NAME = 'docker';
@@ -8,12 +9,16 @@ export const PLATFORM_NAME = 'docker';
 /**
  * A status from the container's labels and state: running and answering `/ready` is
  * 'ready'; running but not answering is 'error'; exited is 'error' (non-zero code) or
- * 'stopped' (code 0, or never started), with the exit code in `message`.
+ * 'stopped' (code 0, or never started), with the exit code in `message`. `addresses` come
+ * from the processor's `/addresses` (asked alongside `/ready`), else from the labels;
+ * `restarts` is Docker's RestartCount (restarts by the restart policy).
  */
 export async function statusOf(labels: FunctionLabels, info: ContainerInspectInfo, probeTimeoutMs = 1000): Promise<FunctionStatus> {
   const { State: s } = info;
   const running = s.Running && !s.Restarting && !s.Paused;
-  const ready = running && (await probeReady(labels.adminPort, probeTimeoutMs));
+  const [ready, reported] = running
+    ? await Promise.all([probeReady(labels.adminPort, probeTimeoutMs), reportedAddresses(labels.adminPort, probeTimeoutMs)])
+    : [false, undefined];
   let state: FunctionStatus['state'] = 'ready';
   let message: string | undefined;
   if (s.Restarting) {
@@ -37,6 +42,8 @@ export async function statusOf(labels: FunctionLabels, info: ContainerInspectInf
     runtime: labels.runtime,
     handler: labels.handler,
     createdAt: labels.createdAt,
+    addresses: reported ? reachableAddresses(reported, info) : recordedAddresses(labels),
+    restarts: info.RestartCount ?? 0,
     details: {
       containerId: info.Id,
       containerName: info.Name.replace(/^\//, ''),

@@ -19,6 +19,12 @@ export interface DockerPlatformSettings {
   stopTimeoutSeconds?: number;
   /** Add the Docker HEALTHCHECK that runs `node` against `/ready` in the container; default true. */
   healthCheck?: boolean;
+  /**
+   * Run Docker's init (`docker run --init`) as the container's PID 1 above the processor;
+   * default true. A PID 1 ignores signals it has no handler for, SIGKILL included, so without
+   * it the processor's event-loop watchdog cannot kill a processor stuck in native code.
+   */
+  init?: boolean;
 }
 
 /** Settings with every default applied (socketPath stays optional). */
@@ -28,13 +34,14 @@ export interface ResolvedSettings {
   restartPolicy: RestartPolicyName;
   stopTimeoutSeconds: number;
   healthCheck: boolean;
+  init: boolean;
 }
 
 const RESTART_POLICIES: readonly string[] = ['no', 'always', 'unless-stopped', 'on-failure'];
 
 /** Checks the raw settings object and applies defaults; throws INVALID_CONFIG listing every problem. */
 export function resolveSettings(raw: Record<string, unknown> = {}): ResolvedSettings {
-  const { socketPath, network = 'host', restartPolicy = 'unless-stopped', stopTimeoutSeconds = 10, healthCheck = true } = raw;
+  const { socketPath, network = 'host', restartPolicy = 'unless-stopped', stopTimeoutSeconds = 10, healthCheck = true, init = true } = raw;
   const problems: string[] = [];
   if (socketPath !== undefined && typeof socketPath !== 'string') problems.push('settings.socketPath must be a string');
   if (network !== 'host' && network !== 'bridge') problems.push('settings.network must be "host" or "bridge"');
@@ -45,6 +52,7 @@ export function resolveSettings(raw: Record<string, unknown> = {}): ResolvedSett
     problems.push('settings.stopTimeoutSeconds must be a whole number of seconds');
   }
   if (typeof healthCheck !== 'boolean') problems.push('settings.healthCheck must be true or false');
+  if (typeof init !== 'boolean') problems.push('settings.init must be true or false');
   if (problems.length > 0) {
     throw createError(ErrorCodes.INVALID_CONFIG, `invalid docker platform settings:\n  - ${problems.join('\n  - ')}`);
   }
@@ -54,5 +62,6 @@ export function resolveSettings(raw: Record<string, unknown> = {}): ResolvedSett
     restartPolicy: restartPolicy as RestartPolicyName,
     stopTimeoutSeconds: stopTimeoutSeconds as number,
     healthCheck: healthCheck as boolean,
+    init: init as boolean,
   };
 }

@@ -28,4 +28,21 @@ describe('dockerUnappliedFields', () => {
       triggers: { web: { kind: 'http' } },
     }))).toEqual([]);
   });
+
+  it('leaves the other HTTP triggers\' port and host alone on the host network: the processor applies them', () => {
+    expect(dockerUnappliedFields(config({
+      triggers: { web: { kind: 'http' }, admin: { kind: 'http', attributes: { port: 0 } }, ops: { kind: 'http', attributes: { port: 9000, host: '127.0.0.1' } } },
+    }))).toEqual([]);
+  });
+
+  it('in bridge mode names another HTTP trigger Docker cannot publish: port 0, or a host other than all interfaces', () => {
+    const problems = dockerUnappliedFields(config({
+      triggers: {
+        web: { kind: 'http' }, any: { kind: 'http', attributes: { port: 0 } }, inner: { kind: 'http', attributes: { port: 9000, host: '127.0.0.1' } },
+        fixed: { kind: 'http', attributes: { port: 9001 } }, off: { kind: 'http', disable: true, attributes: { port: 0 } },
+      },
+    }), 'bridge');
+    expect(problems.map((p) => p.path)).toEqual(['spec.triggers.any.attributes.port', 'spec.triggers.inner.attributes.host']);
+    expect(problems[0]!.message).toContain('not reachable from the host in bridge mode');
+  });
 });

@@ -1,4 +1,5 @@
 import type { ConfigProblem, FunctionConfig } from '@nucleon/core';
+import { httpTriggers, publishableExtraPorts, DEFAULT_HTTP_PORT } from './http-triggers.js';
 
 const NOT_APPLIED = 'not applied by the docker platform';
 /** Resources {@link resourceLimits} turns into Docker limits; any other is reported. */
@@ -6,9 +7,12 @@ const APPLIED_RESOURCES = { limits: new Set(['cpu', 'memory', 'nvidia.com/gpu'])
 
 /**
  * The fields of a validated config the Docker platform accepts but does not act on: one
- * container per function on a free loopback port, Docker's limits only where Docker has one.
+ * container per function, its first HTTP trigger on a free loopback port, Docker's limits
+ * only where Docker has one. The other HTTP triggers keep their `port` and `host` (on the
+ * host network, the default host is 127.0.0.1); in bridge mode one Docker cannot publish
+ * (port 0, or a host other than all interfaces) is reported.
  */
-export function dockerUnappliedFields(config: FunctionConfig): ConfigProblem[] {
+export function dockerUnappliedFields(config: FunctionConfig, network: 'host' | 'bridge' = 'host'): ConfigProblem[] {
   const { spec } = config;
   const problems: ConfigProblem[] = [];
   const add = (path: string, why = NOT_APPLIED): void => {
@@ -23,12 +27,20 @@ export function dockerUnappliedFields(config: FunctionConfig): ConfigProblem[] {
       if (!APPLIED_RESOURCES[kind].has(resource)) add(`spec.resources.${kind}.${resource}`, `${NOT_APPLIED} (Docker has no such ${kind === 'requests' ? 'request' : 'limit'})`);
     }
   }
-  for (const [name, trigger] of Object.entries(spec.triggers)) {
-    if (trigger.kind !== 'http') continue;
-    for (const attribute of ['port', 'host'] as const) {
-      if (trigger.attributes[attribute] !== undefined) add(`spec.triggers.${name}.attributes.${attribute}`, `${NOT_APPLIED} (it publishes a free port on 127.0.0.1)`);
+  const publishable = new Set(publishableExtraPorts(config));
+  for (const trigger of httpTriggers(config)) {
+    const path = `spec.triggers.${trigger.name}`;
+    if (trigger.first) {
+      for (const attribute of ['port', 'host'] as const) {
+        if (trigger[attribute] !== undefined) add(`${path}.attributes.${attribute}`, `${NOT_APPLIED} (it publishes a free port on 127.0.0.1)`);
+      }
+    } else if (network === 'bridge' && !publishable.has(trigger.port ?? DEFAULT_HTTP_PORT)) {
+      const attribute = trigger.port === 0 ? 'port' : 'host';
+      add(`${path}.attributes.${attribute}`, `not reachable from the host in bridge mode: Docker publishes only a fixed port on all of the container's interfaces`);
     }
-    if (trigger.url !== undefined) add(`spec.triggers.${name}.url`, NOT_APPLIED);
+  }
+  for (const [name, trigger] of Object.entries(spec.triggers)) {
+    if (trigger.kind === 'http' && trigger.url !== undefined) add(`spec.triggers.${name}.url`, NOT_APPLIED);
   }
   return problems;
 }

@@ -19,8 +19,8 @@ function sample(text: string, name: string, labels: Record<string, string>): num
   return undefined;
 }
 
-async function start(isReady: () => boolean, metrics = new ProcessorMetrics('fn')) {
-  server = await startAdminServer({ host: '127.0.0.1', port: 0, metrics: () => metrics.render(), isReady });
+async function start(isReady: () => boolean, metrics = new ProcessorMetrics('fn'), extra: Partial<Parameters<typeof startAdminServer>[0]> = {}) {
+  server = await startAdminServer({ host: '127.0.0.1', port: 0, metrics: () => metrics.render(), isReady, ...extra });
   const { port } = server.address();
   return (path: string) => fetch(`http://127.0.0.1:${port}${path}`);
 }
@@ -74,6 +74,32 @@ describe('admin server', () => {
     expect(sample(text, 'nucleon_events_in_flight', web)).toBe(2);
     inFlight = 0;
     expect(sample(await (await get('/metrics')).text(), 'nucleon_events_in_flight', web)).toBe(0);
+  });
+
+  it('answers /addresses with every trigger address, read at each request', async () => {
+    let addresses = [{ trigger: 'a', kind: 'http', url: 'http://127.0.0.1:8080' }];
+    const get = await start(() => true, undefined, { addresses: () => addresses });
+    const res = await get('/addresses');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.json()).toEqual({ addresses });
+    addresses = [...addresses, { trigger: 'b', kind: 'http', url: 'http://[::1]:9090' }];
+    expect(await (await get('/addresses')).json()).toEqual({ addresses });
+  });
+
+  it('answers /addresses with an empty list when nothing listens', async () => {
+    const get = await start(() => true);
+    expect(await (await get('/addresses')).json()).toEqual({ addresses: [] });
+  });
+
+  it('tells on /live of event-loop blocks the watchdog saw, still with 200', async () => {
+    let loop = { blocks: 0, longestBlockMs: 0, boundMs: 10_000 };
+    const get = await start(() => true, undefined, { loop: () => loop });
+    expect(await (await get('/live')).text()).toBe('live\n');
+    loop = { blocks: 2, longestBlockMs: 12_345, boundMs: 10_000 };
+    const res = await get('/live');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('live; the event loop was blocked past 10000 ms 2 time(s), the longest for 12345 ms\n');
   });
 
   it('answers 404 for any other path', async () => {

@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TriggerAddress } from '@nucleon/core';
+import type { LoopState } from './loop-watchdog.js';
 
 export interface AdminServer {
   address(): { host: string; port: number };
@@ -7,8 +9,10 @@ export interface AdminServer {
 }
 
 /**
- * The processor's admin port: `/live` (the process answers), `/ready` (triggers are running
- * and the processor is not draining) and `/metrics` (Prometheus text format).
+ * The processor's admin port: `/live` (the process answers, and whether the event-loop
+ * watchdog ever found the loop blocked), `/ready` (triggers are running and the processor is
+ * not draining), `/metrics` (Prometheus text format) and `/addresses` (every listening
+ * address of every trigger, as JSON `{ "addresses": TriggerAddress[] }`).
  */
 export async function startAdminServer(options: {
   host: string;
@@ -16,11 +20,15 @@ export async function startAdminServer(options: {
   /** Renders the Prometheus text format and its content type. */
   metrics(): Promise<{ text: string; contentType: string }>;
   isReady(): boolean;
+  /** Every listening address of every trigger, at the time of the request. */
+  addresses?(): TriggerAddress[];
+  /** The event-loop watchdog's findings, when it runs. */
+  loop?(): LoopState | undefined;
 }): Promise<AdminServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/live') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('live\n');
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(liveText(options.loop?.()));
     } else if (path === '/ready') {
       const ready = options.isReady();
       res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready\n' : 'not ready\n');
@@ -29,8 +37,10 @@ export async function startAdminServer(options: {
         ({ text, contentType }) => res.writeHead(200, { 'content-type': contentType }).end(text),
         (err: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics failed: ${err.message}\n`),
       );
+    } else if (path === '/addresses') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify({ addresses: options.addresses?.() ?? [] })}\n`);
     } else {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /ready, /live or /metrics\n');
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /ready, /live, /metrics or /addresses\n');
     }
   });
   server.keepAliveTimeout = 5000;
@@ -50,4 +60,13 @@ export async function startAdminServer(options: {
       });
     },
   };
+}
+
+/**
+ * `/live` can only answer while the loop runs, so it tells of blocks that have passed: a
+ * processor that answers but keeps blocking shows it here (and on stderr, as each happens).
+ */
+function liveText(loop: LoopState | undefined): string {
+  if (!loop || loop.blocks === 0) return 'live\n';
+  return `live; the event loop was blocked past ${loop.boundMs} ms ${loop.blocks} time(s), the longest for ${loop.longestBlockMs} ms\n`;
 }

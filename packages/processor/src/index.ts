@@ -6,3 +6,6 @@ export { createLogger } from './logging.js';
 export { BUILTIN_TRIGGERS, BUILTIN_RUNTIMES, triggerPackage, runtimePackage } from './plugin-names.js';
 export { loadPlugin } from './plugin-loader.js';
 export type { PluginRequest } from './plugin-loader.js';
+export { ExitCodes } from './exit-codes.js';
+export { LOOP_WATCHDOG_DEFAULTS } from './loop-watchdog.js';
+export type { LoopWatchdogOptions, LoopState } from './loop-watchdog.js';

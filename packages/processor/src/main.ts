@@ -8,7 +8,9 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isNucleonError } from '@nucleon/core';
 import { loadFunctionConfig } from './config-loader.js';
+import { ExitCodes } from './exit-codes.js';
 import { createLogger, errorFields } from './logging.js';
+import { loopWatchdogOptions } from './loop-watchdog.js';
 import { startProcessor } from './processor.js';
 
 const USAGE = `Usage: nucleon-processor [--config <function.yaml>] [--function-dir <dir>]
@@ -16,7 +18,9 @@ const USAGE = `Usage: nucleon-processor [--config <function.yaml>] [--function-d
 
 Environment: NUCLEON_FUNCTION_CONFIG, NUCLEON_FUNCTION_CONFIG_JSON, NUCLEON_FUNCTION_DIR,
 NUCLEON_HTTP_PORT, NUCLEON_HTTP_HOST, NUCLEON_HTTP_DEFAULT_HOST, NUCLEON_ADMIN_PORT (8082), NUCLEON_ADMIN_HOST (127.0.0.1),
-NUCLEON_DRAIN_TIMEOUT_MS (10000), NUCLEON_LOG_LEVEL (info), NUCLEON_PLUGIN_PATHS (dirs joined by ':').`;
+NUCLEON_DRAIN_TIMEOUT_MS (10000), NUCLEON_LOG_LEVEL (info), NUCLEON_PLUGIN_PATHS (dirs joined by ':'),
+NUCLEON_LOOP_BLOCK_TIMEOUT_MS (10000; 0 = no event-loop watchdog), NUCLEON_LOOP_BLOCK_EXIT (true: exit ${ExitCodes.LOOP_BLOCKED} when blocked),
+NUCLEON_LOOP_BLOCK_KILL_AFTER_MS (2000: SIGKILL when the exit does not happen).`;
 
 function intOrUndefined(value: string | undefined, what: string): number | undefined {
   if (value === undefined || value === '') return undefined;
@@ -26,6 +30,16 @@ function intOrUndefined(value: string | undefined, what: string): number | undef
 }
 
 class UsageError extends Error {}
+
+/** Runs a settings parser, turning its RangeError into a usage error (exit 2). */
+function usage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof RangeError) throw new UsageError(err.message);
+    throw err;
+  }
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -46,19 +60,24 @@ async function main(): Promise<void> {
   const functionDir = resolve(values['function-dir'] ?? env.NUCLEON_FUNCTION_DIR ?? (file ? dirname(file) : process.cwd()));
   const drainTimeoutMs = intOrUndefined(values['drain-timeout-ms'] ?? env.NUCLEON_DRAIN_TIMEOUT_MS, 'drain timeout') ?? 10_000;
   const logger = createLogger({ level: env.NUCLEON_LOG_LEVEL, fields: { function: config.metadata.name } });
+  const loopWatchdog = usage(() => loopWatchdogOptions(env));
 
   process.on('unhandledRejection', (reason) => logger.errorWith('unhandled promise rejection in function code', errorFields(reason)));
   // An exception thrown outside any event (a timer callback, an emitter) leaves the process in
-  // an unknown state: log it as one structured line, then exit so a platform can restart it.
+  // an unknown state: say which function and why (one JSON line for collectors, one plain
+  // line for people), then exit so a platform can restart it.
   process.on('uncaughtException', (err) => {
-    logger.errorWith('uncaught exception in function code; exiting', errorFields(err));
-    process.exit(70);
+    const why = 'an exception escaped the function code outside any event (a timer, an emitter or a callback)';
+    logger.errorWith('uncaught exception in function code; exiting', { ...errorFields(err), reason: why, exitCode: ExitCodes.UNCAUGHT_EXCEPTION });
+    process.stderr.write(`nucleon-processor: function "${config.metadata.name}": ${why}: ${err instanceof Error ? err.message : String(err)};` +
+      ` exiting with code ${ExitCodes.UNCAUGHT_EXCEPTION}\n`);
+    process.exit(ExitCodes.UNCAUGHT_EXCEPTION);
   });
   // A signal while plugins load, wrappers start or Go compiles: nothing is serving yet, so
   // leave at once (wrappers exit when their socket closes) rather than be killed mid-way.
   const duringStart = (signal: NodeJS.Signals) => {
     logger.infoWith('signal during start; exiting', { signal });
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+    process.exit(signal === 'SIGINT' ? ExitCodes.SIGINT_DURING_START : ExitCodes.SIGTERM_DURING_START);
   };
   process.once('SIGTERM', duringStart);
   process.once('SIGINT', duringStart);
@@ -70,6 +89,7 @@ async function main(): Promise<void> {
     adminPort: intOrUndefined(values['admin-port'] ?? env.NUCLEON_ADMIN_PORT, 'admin port'),
     adminHost: env.NUCLEON_ADMIN_HOST || undefined,
     pluginPaths: (env.NUCLEON_PLUGIN_PATHS ?? '').split(':').filter(Boolean),
+    loopWatchdog,
   });
 
   const shutdown = (signal: string) => {
@@ -77,11 +97,11 @@ async function main(): Promise<void> {
     // The hard stop: whatever still runs after the deadline (plus a little for closing) is cut off.
     setTimeout(() => {
       logger.error('drain deadline exceeded; exiting');
-      process.exit(1);
+      process.exit(ExitCodes.FAILED);
     }, drainTimeoutMs + 2000).unref();
-    processor.stop(drainTimeoutMs).then(() => process.exit(0), (err: unknown) => {
+    processor.stop(drainTimeoutMs).then(() => process.exit(ExitCodes.OK), (err: unknown) => {
       logger.errorWith('stop failed', errorFields(err));
-      process.exit(1);
+      process.exit(ExitCodes.FAILED);
     });
   };
   process.off('SIGTERM', duringStart);
@@ -93,11 +113,11 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   if (err instanceof UsageError) {
     process.stderr.write(`nucleon-processor: ${err.message}\n`);
-    process.exit(2);
+    process.exit(ExitCodes.USAGE);
   }
   const code = isNucleonError(err) ? err.code : 'UNEXPECTED';
   // One JSON line for log collectors, one plain line for people.
   process.stdout.write(`${JSON.stringify({ level: 'error', time: new Date().toISOString(), msg: 'processor failed to start', code, error: (err as Error).message })}\n`);
   process.stderr.write(`nucleon-processor: ${code}: ${(err as Error).message}\n`);
-  process.exit(1);
+  process.exit(ExitCodes.FAILED);
 });

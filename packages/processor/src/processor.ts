@@ -2,15 +2,17 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ErrorCodes, createError, isNucleonError, needsDefaultHttpTrigger, validateAttributes, type ConfigProblem, type FunctionConfig, type Logger,
-  type ContextPlatform, type Runtime, type Trigger, type TriggerConfig,
+  type ContextPlatform, type Runtime, type Trigger, type TriggerAddress, type TriggerConfig,
 } from '@nucleon/core';
 import { startAdminServer, type AdminServer } from './admin-server.js';
 import { createWorkerContext } from './context-factory.js';
 import { createFunctionCaller } from './function-caller.js';
 import { createLogger, errorFields } from './logging.js';
 import { ProcessorMetrics } from './metrics.js';
+import { startLoopWatchdog, type LoopWatchdogOptions } from './loop-watchdog.js';
 import { loadPlugin } from './plugin-loader.js';
 import { runtimePackage, triggerPackage } from './plugin-names.js';
+import { triggerAddresses } from './trigger-addresses.js';
 import { WorkerPool } from './worker-pool.js';
 
 export interface ProcessorOptions {
@@ -37,12 +39,19 @@ export interface ProcessorOptions {
   warnings?: ConfigProblem[];
   logger?: Logger;
   logLevel?: string;
+  /**
+   * Watch the event loop from a worker thread (see loop-watchdog.ts). Off when not given: a
+   * library user's process is its own; the `nucleon-processor` binary turns it on.
+   */
+  loopWatchdog?: LoopWatchdogOptions;
 }
 
 export interface RunningProcessor {
   readonly logger: Logger;
   httpAddress(): { host: string; port: number } | undefined;
   adminAddress(): { host: string; port: number };
+  /** Every listening address of every trigger (what the admin server's `/addresses` answers). */
+  addresses(): TriggerAddress[];
   /** Drains in-flight events (refusing new ones) within the deadline, then stops everything. */
   stop(deadlineMs?: number): Promise<void>;
 }
@@ -74,9 +83,15 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
   let stopping: Promise<void> | undefined;
   const triggers: RunningTrigger[] = [];
   const searchPaths = [options.functionDir, ...(options.pluginPaths ?? []), process.cwd(), OWN_DIR];
+  // First, so a handler module that blocks while it loads is caught too.
+  const watchdog = options.loopWatchdog && startLoopWatchdog({ ...options.loopWatchdog, functionName: name, logger });
+  const addresses = () => triggerAddresses(triggers.map((t) => ({ name: t.name, kind: t.kind, address: t.trigger.address?.() })));
   const admin: AdminServer = await startAdminServer({
     host: options.adminHost ?? '127.0.0.1', port: options.adminPort ?? 8082, isReady: () => ready,
-    metrics: () => metrics.render(),
+    metrics: () => metrics.render(), addresses, loop: () => watchdog?.state(),
+  }).catch(async (err: unknown) => {
+    await watchdog?.stop();
+    throw err;
   });
   let runtime: Runtime | undefined;
 
@@ -91,6 +106,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
     }));
     await runtime?.stop().catch((err: unknown) => logger.errorWith('runtime stop failed', errorFields(err)));
     await admin.close();
+    await watchdog?.stop();
     logger.info('processor stopped');
   };
 
@@ -120,6 +136,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
     const http = triggers.map((t) => t.trigger.address?.()).find((a) => a !== undefined);
     logger.infoWith('processor ready', {
       triggers: triggers.map((t) => `${t.name} (${t.kind})`), httpPort: http?.port, adminPort: admin.address().port,
+      addresses: addresses().map((a) => a.url),
     });
   } catch (err) {
     await stop(1000).catch(() => undefined);
@@ -130,6 +147,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
     logger,
     httpAddress: () => triggers.map((t) => t.trigger.address?.()).find((a) => a !== undefined),
     adminAddress: () => admin.address(),
+    addresses,
     stop: (deadlineMs) => (stopping ??= stop(deadlineMs)),
   };
 }

@@ -174,5 +174,8 @@ describe('a crash outside any event', () => {
     expect(await p.exited).toBe(70);
     const line = p.logLines().find((l) => l.msg === 'uncaught exception in function code; exiting');
     expect(JSON.stringify(line)).toContain('stray timer blew up');
+    // Which function and why, for collectors and for people.
+    expect(line).toMatchObject({ function: 'test-fn', exitCode: 70, reason: expect.stringContaining('outside any event') });
+    expect(p.output()).toMatch(/nucleon-processor: function "test-fn": an exception escaped the function code outside any event .*: stray timer blew up; exiting with code 70/);
   });
 });

@@ -11,6 +11,8 @@ export interface FakeContainer {
   exitCode: number;
   logs: string[];
   stopCalls: Array<{ t?: number }>;
+  /** What inspect reports as RestartCount (a test sets it to stand for the restart policy at work). */
+  restartCount: number;
   server?: Server;
 }
 
@@ -25,13 +27,15 @@ function engineError(statusCode: number, message: string): Error {
  * An in-memory Docker engine for unit tests: records create requests, keeps names unique
  * (409) and refuses unknown images (404). A started "ready" container really listens on its
  * NUCLEON_ADMIN_PORT (127.0.0.1) and answers `/ready`, so the platform's readiness probe runs
- * unchanged.
+ * unchanged, and `/addresses` with {@link FakeDocker.addresses} when a test sets them.
  */
 export class FakeDocker implements DockerClient {
   readonly containers = new Map<string, FakeContainer>();
   readonly created: ContainerCreateOptions[] = [];
   readonly images = new Set<string>(['fn:1', 'fn:2']);
   behaviour: FakeBehaviour = { kind: 'ready' };
+  /** The body of a started container's `GET /addresses`; undefined: 404, as a processor older than it. */
+  addresses: unknown;
   private next = 0;
 
   async createContainer(spec: ContainerCreateOptions): Promise<{ id: string }> {
@@ -39,7 +43,7 @@ export class FakeDocker implements DockerClient {
     if (this.find(spec.name ?? '')) throw engineError(409, `Conflict. The container name "/${spec.name}" is already in use`);
     const id = `c${++this.next}`.padEnd(12, '0');
     this.created.push(spec);
-    this.containers.set(id, { id, name: spec.name ?? id, spec, status: 'created', exitCode: 0, logs: [], stopCalls: [] });
+    this.containers.set(id, { id, name: spec.name ?? id, spec, status: 'created', exitCode: 0, logs: [], stopCalls: [], restartCount: 0 });
     return { id };
   }
 
@@ -93,7 +97,10 @@ export class FakeDocker implements DockerClient {
       return;
     }
     const env = Object.fromEntries((c.spec.Env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
-    const server = createServer((req, res) => res.writeHead(req.url === '/ready' ? 200 : 404).end());
+    const server = createServer((req, res) => {
+      if (req.url === '/addresses' && this.addresses !== undefined) res.writeHead(200).end(JSON.stringify(this.addresses));
+      else res.writeHead(req.url === '/ready' ? 200 : 404).end();
+    });
     await new Promise<void>((resolve) => server.listen(Number(env.NUCLEON_ADMIN_PORT), '127.0.0.1', resolve));
     c.server = server;
     c.status = 'running';
@@ -114,7 +121,7 @@ function inspectInfo(c: FakeContainer): ContainerInspectInfo {
   return {
     Id: c.id,
     Name: `/${c.name}`,
-    RestartCount: 0,
+    RestartCount: c.restartCount,
     Config: { Labels: c.spec.Labels ?? {} },
     State: { Status: c.status, Running: c.status === 'running', Paused: false, Restarting: false, OOMKilled: false, ExitCode: c.exitCode, Error: '' },
   } as unknown as ContainerInspectInfo;
