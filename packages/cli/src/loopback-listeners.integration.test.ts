@@ -52,5 +52,17 @@ describe('listeners of a function with two HTTP triggers on the local platform',
     // The first trigger, the second trigger and the admin server.
     expect(addresses.length).toBeGreaterThanOrEqual(3);
     for (const address of addresses) expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
+
+    // `get` shows every trigger's address (the admin server's is not one), each answering.
+    const get = await runNucleon(['get', 'function', 'two-http', '-o', 'json'], { cwd: home, env });
+    const shown = (JSON.parse(get.stdout) as { status: { addresses: Array<{ trigger: string; url: string }> } }).status.addresses;
+    expect(shown.map((a) => a.trigger)).toEqual(['a', 'b']);
+    const admin = addresses.filter((a) => !shown.some((s) => s.url === `http://${a}`));
+    expect(admin).toHaveLength(1);
+    for (const { url } of shown) expect(await (await fetch(url)).text()).toBe('hi');
+    const table = await runNucleon(['get', 'functions'], { cwd: home, env });
+    expect(table.stdout).toContain(`${shown[0]!.url} +1`);
+    const wide = await runNucleon(['get', 'functions', '-o', 'wide'], { cwd: home, env });
+    expect(wide.stdout).toContain(shown.map((a) => a.url).join(','));
   });
 });

@@ -108,6 +108,27 @@ exports.handler = (ctx, event) => {
     expect(processesOf(join(home, 'state', 'local', 'functions', 'crashy'))).toEqual([]);
   }, 90_000);
 
+  it('restarts a processor the event-loop watchdog ended because a handler blocked it', async () => {
+    const dir = await fn('frozen', {
+      'main.js': `exports.handler = (ctx, event) => {
+  if (event.path === '/block') for (;;) { /* never yields: only the watchdog can end this */ }
+  return String(process.pid);
+};
+`,
+    });
+    const deploy = await nucleon(['deploy', 'frozen', '-p', join(dir, 'main.js'), '-e', 'NUCLEON_LOOP_BLOCK_TIMEOUT_MS=1000']);
+    expect(deploy.code, deploy.stderr).toBe(0);
+    const first = await status('frozen');
+    const blocked = await nucleon(['invoke', 'frozen', '-p', '/block', '-t', '20s']);
+    expect(blocked.code).not.toBe(0);
+    const after = await statusWhen('frozen', (s) => s.restarts === 1 && s.state === 'ready');
+    expect(after.details.lastExit).toMatchObject({ code: 75, signal: null });
+    expect(readFileSync(after.details.logFile, 'utf8')).toMatch(/event loop blocked/i);
+    expect(await nucleon(['invoke', 'frozen'])).toMatchObject({ code: 0, stdout: String(after.details.pid) });
+    expect(after.details.pid).not.toBe(first.details.pid);
+    expect((await nucleon(['delete', 'frozen'])).code).toBe(0);
+  }, 90_000);
+
   it("gives the processor spec.env and PATH but not what only the deployer's shell exports", async () => {
     const dir = await fn('envy', {
       'main.js': `exports.handler = () => JSON.stringify({ mine: process.env.MINE ?? null, secret: process.env.NUCLEON_TEST_SECRET ?? null,
