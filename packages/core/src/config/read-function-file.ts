@@ -33,7 +33,7 @@ export function resolveInsideFunction(file: string, functionDir: string, what: s
   if (isInside(root, real)) return real;
   const link = linkTarget(path);
   const how = link === undefined ? `resolves through a symbolic link to ${real}` : `is a symbolic link to ${link}` +
-    (resolve(folder, link) === real ? '' : ` (${real})`);
+    (link === real ? '' : ` (${real})`);
   throw outside(`${what} ${path} ${how}, outside the function folder ${folder}; refusing to read it ` +
     '(copy the file into the folder instead)', path, folder, real);
 }
@@ -59,7 +59,8 @@ export function readFunctionFile(file: string, functionDir: string, options: Rea
   let fd: number;
   try {
     // O_NOFOLLOW: a link swapped in after the check above is refused, not followed.
-    fd = openSync(real, constants.O_RDONLY | constants.O_NOFOLLOW);
+    // O_NONBLOCK: a FIFO named function.yaml does not hang the open (it is refused below).
+    fd = openSync(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (cause) {
     throw createError(ErrorCodes.CONFIG_NOT_FOUND, `cannot read ${path}: ${(cause as Error).message}`, { cause });
   }
