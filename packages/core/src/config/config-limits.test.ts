@@ -3,8 +3,8 @@ import { ErrorCodes, isNucleonError } from '../errors.js';
 import { DEFAULT_MAX_CONFIG_BYTES, maxConfigBytes } from './config-limits.js';
 
 describe('maxConfigBytes', () => {
-  it('is 4 MiB unless NUCLEON_MAX_CONFIG_BYTES says otherwise', () => {
-    expect(DEFAULT_MAX_CONFIG_BYTES).toBe(4 * 1024 * 1024);
+  it('is 2 MiB unless NUCLEON_MAX_CONFIG_BYTES says otherwise', () => {
+    expect(DEFAULT_MAX_CONFIG_BYTES).toBe(2 * 1024 * 1024);
     expect(maxConfigBytes({})).toBe(DEFAULT_MAX_CONFIG_BYTES);
     expect(maxConfigBytes({ NUCLEON_MAX_CONFIG_BYTES: '' })).toBe(DEFAULT_MAX_CONFIG_BYTES);
     expect(maxConfigBytes({ NUCLEON_MAX_CONFIG_BYTES: '20971520' })).toBe(20_971_520);
