@@ -1,6 +1,6 @@
 import { basename, dirname, resolve } from 'node:path';
 import {
-  createError, ErrorCodes, isInside, parseFunctionConfigText, readFunctionFile, validateFunctionConfig, type ConfigProblem,
+  createError, ErrorCodes, isInside, maxConfigBytes, parseFunctionConfigText, readFunctionFile, validateFunctionConfig, type ConfigProblem,
   type FunctionConfig,
 } from '@nucleon/core';
 import { handlerForFile, nameFromPath, runtimeForFile } from '../function-name.js';
@@ -28,7 +28,8 @@ export function loadFunction(flags: FunctionFlags, cwd = process.cwd()): LoadedF
   const overrides = overridesFrom(flags);
   const location = locateFunction(flags.path, flags.file, cwd);
   const { functionDir, configFile, handlerFile } = location;
-  const raw = configFile ? parseFunctionConfigText(readConfig(configFile, functionDir), configFile) : {};
+  const maxBytes = maxConfigBytes();
+  const raw = configFile ? parseFunctionConfigText(readConfig(configFile, functionDir, maxBytes), configFile, { maxBytes }) : {};
   const inferred: InferredDefaults = handlerFile ? { runtime: runtimeForFile(handlerFile), handler: handlerForFile(handlerFile) } : {};
   const merged = mergeConfig(raw, overrides, inferred);
   if (handlerFile && !hasRuntime(merged)) {
@@ -62,9 +63,9 @@ function takeFunctionSourceCode(config: unknown): string | undefined {
  * the file is in it, else (`-f` elsewhere) the folder that holds it. A symlink out of that
  * folder (to /etc/shadow, say) is refused unread, as is a file over the size limit.
  */
-function readConfig(file: string, functionDir: string): string {
+function readConfig(file: string, functionDir: string, maxBytes: number): string {
   const folder = isInside(resolve(functionDir), file) ? functionDir : dirname(file);
-  return readFunctionFile(file, folder, { what: basename(file) });
+  return readFunctionFile(file, folder, { what: basename(file), maxBytes });
 }
 
 function hasRuntime(config: unknown): boolean {

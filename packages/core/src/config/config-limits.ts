@@ -4,8 +4,8 @@ import { createError, ErrorCodes } from '../errors.js';
  * The largest configuration file read, in bytes: 2 MiB. A Kubernetes object (so any Nuclio
  * function.yaml that deploys there, inline `spec.build.functionSourceCode` included) stays under
  * etcd's default 1.5 MiB request limit, so every such file fits. Loading is linear (2 MiB in
- * about a quarter of a second here, 10 MB in under 2 s), so the limit bounds the time too; a
- * larger file is refused from its size, before it is read.
+ * under a second on a busy 2-CPU machine), so the limit bounds the time too; a larger file is
+ * refused from its size, before it is read.
  */
 export const DEFAULT_MAX_CONFIG_BYTES = 2 * 1024 * 1024;
 

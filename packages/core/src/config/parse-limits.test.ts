@@ -79,6 +79,20 @@ describe('parseFunctionConfigText: time and size', () => {
   });
 });
 
+describe('parseFunctionConfigText without maxBytes (a text its caller bounded or wrote)', () => {
+  it('takes a text over NUCLEON_MAX_CONFIG_BYTES, but still bounds what its aliases expand to', () => {
+    process.env.NUCLEON_MAX_CONFIG_BYTES = '1000';
+    try {
+      const text = JSON.stringify({ spec: { description: 'd'.repeat(5_000) } });
+      expect(parseFunctionConfigText(text)).toEqual({ spec: { description: 'd'.repeat(5_000) } });
+      const aliased = `a: &a "${'d'.repeat(5_000)}"\nb: [*a, *a]\n`;
+      expect(thrown(() => parseFunctionConfigText(aliased)).message).toMatch(/aliases expand it past the 5\d{3}-byte limit/);
+    } finally {
+      delete process.env.NUCLEON_MAX_CONFIG_BYTES;
+    }
+  });
+});
+
 describe('expandsPast', () => {
   it('counts strings by length, keys by length and every other node as 1', () => {
     const value = { ab: 'cde', f: [1, true, null] }; // 1 (mapping) + 2 + 3 + 1 + 1 (list) + 3 = 11

@@ -4,7 +4,11 @@ import { configTooLarge, maxConfigBytes } from './config-limits.js';
 
 /** Options of {@link parseFunctionConfigText}. */
 export interface ParseOptions {
-  /** The size limit in bytes, also for the document with its aliases expanded (default: {@link maxConfigBytes}). */
+  /**
+   * A text longer than this many bytes is refused (NUCLEON_ERR_CONFIG_TOO_LARGE). Without it
+   * the text is not measured: the caller bounded what it read (see `readFunctionFile`), or
+   * wrote it itself, as a platform writes the processor's configuration.
+   */
   maxBytes?: number;
 }
 
@@ -16,14 +20,16 @@ interface SyntaxProblem {
 
 /**
  * Parses the text of a `function.yaml` (YAML or JSON). Syntax errors, duplicate keys and
- * aliases that expand past the size limit become one NUCLEON_ERR_CONFIG_PARSE error naming
- * the source, line and column; a text over the limit is NUCLEON_ERR_CONFIG_TOO_LARGE.
- * Linear in the size of the text.
+ * aliases that expand the document past the size limit ({@link maxConfigBytes}, or the text's
+ * own size when larger) become one NUCLEON_ERR_CONFIG_PARSE error naming the source, line and
+ * column; a text over `options.maxBytes` is NUCLEON_ERR_CONFIG_TOO_LARGE. Linear in the size
+ * of the text.
  */
 export function parseFunctionConfigText(text: string, source = 'function.yaml', options: ParseOptions = {}): unknown {
-  const limit = options.maxBytes ?? maxConfigBytes();
   const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > limit) throw configTooLarge(source, bytes, limit);
+  if (options.maxBytes !== undefined && bytes > options.maxBytes) throw configTooLarge(source, bytes, options.maxBytes);
+  // A document without aliases never expands past its own size, so a large trusted text passes.
+  const limit = Math.max(options.maxBytes ?? maxConfigBytes(), bytes);
   const lineCounter = new LineCounter();
   // The library's own uniqueKeys check compares each key with every earlier key of its map:
   // 90k annotation keys took minutes. duplicateKeys does the same check with one Set per map.
