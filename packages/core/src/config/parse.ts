@@ -1,6 +1,7 @@
 import { isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { createError, ErrorCodes } from '../errors.js';
 import { configTooLarge, maxConfigBytes } from './config-limits.js';
+import { escapeText } from './field-path.js';
 
 /** Options of {@link parseFunctionConfigText}. */
 export interface ParseOptions {
@@ -61,9 +62,21 @@ function parseError(source: string, details: string[], cause?: unknown): Error {
     { details: { source, errors: details }, ...(cause === undefined ? {} : { cause }) });
 }
 
-/** prettyErrors appends " at line L, column C:" and a source excerpt: the position is printed once, the excerpt never. */
+/** yaml messages that quote the text they stopped at: only the words before the quote are kept. */
+const QUOTING = new RegExp('^(Block scalar header includes extra characters|Not a YAML token|Unresolved tag|Could not resolve tag|' +
+  'Not a valid tag|Ordered maps must not include duplicate keys|Unresolved alias \\(the anchor must be set before the alias\\)): .*$');
+
+/** Longest parse message printed; the rest of a message names tokens, never whole lines. */
+const MAX_MESSAGE_CHARS = 120;
+
+/**
+ * prettyErrors appends " at line L, column C:" and a source excerpt: the position is printed
+ * once, the excerpt never, nor the text a message quotes (it may be a line of a secret).
+ */
 function firstLine(message: string): string {
-  return (message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+  const line = (message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+  const words = escapeText(line.replace(QUOTING, '$1'));
+  return words.length > MAX_MESSAGE_CHARS ? `${words.slice(0, MAX_MESSAGE_CHARS)}…` : words;
 }
 
 /** The second and later occurrences of a scalar key in each mapping. */
