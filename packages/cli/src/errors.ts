@@ -1,3 +1,4 @@
+import { InterruptedError, SIGNAL_EXIT_CODES } from './interrupt.js';
 import { createError, ErrorCodes, isNucleonError, type ErrorCode, type NucleonError } from '@nucleon/core';
 
 /** The exit codes scripts can rely on; docs/cli.md documents each one. */
@@ -12,6 +13,10 @@ export const ExitCodes = {
   NOT_FOUND: 3,
   /** The function configuration is invalid (unparsable, invalid fields, unknown runtime or trigger). */
   INVALID_CONFIG: 4,
+  /** Interrupted by SIGINT (Ctrl-C), after stopping what it had started. */
+  INTERRUPTED: SIGNAL_EXIT_CODES.SIGINT,
+  /** Interrupted by SIGTERM, after stopping what it had started. */
+  TERMINATED: SIGNAL_EXIT_CODES.SIGTERM,
 } as const;
 
 export type ExitCode = (typeof ExitCodes)[keyof typeof ExitCodes];
@@ -25,6 +30,8 @@ const EXIT_BY_CODE: Partial<Record<ErrorCode, ExitCode>> = {
   [ErrorCodes.INVALID_NAME]: ExitCodes.USAGE,
   [ErrorCodes.CONFIG_PARSE]: ExitCodes.INVALID_CONFIG,
   [ErrorCodes.CONFIG_NOT_FOUND]: ExitCodes.INVALID_CONFIG,
+  [ErrorCodes.CONFIG_TOO_LARGE]: ExitCodes.INVALID_CONFIG,
+  [ErrorCodes.PATH_OUTSIDE_FUNCTION]: ExitCodes.INVALID_CONFIG,
   [ErrorCodes.UNKNOWN_RUNTIME]: ExitCodes.INVALID_CONFIG,
   [ErrorCodes.UNKNOWN_TRIGGER_KIND]: ExitCodes.INVALID_CONFIG,
   [ErrorCodes.HANDLER_NOT_FOUND]: ExitCodes.INVALID_CONFIG,
@@ -44,6 +51,7 @@ function isCommanderError(err: unknown): err is CommanderLikeError {
 /** The exit code for an error thrown by a command. */
 export function exitCodeFor(err: unknown): ExitCode {
   if (isCommanderError(err)) return err.exitCode === 0 ? ExitCodes.OK : ExitCodes.USAGE;
+  if (err instanceof InterruptedError) return err.exitCode;
   if (isNucleonError(err)) return EXIT_BY_CODE[err.code] ?? ExitCodes.FAILED;
   return ExitCodes.FAILED;
 }
@@ -55,10 +63,10 @@ export function usageError(message: string): NucleonError {
 
 /**
  * The stderr text for an error: `error: <message>`, the stack only with NUCLEON_DEBUG=1.
- * Commander already printed its own parse errors, so those yield ''.
+ * Commander already printed its own parse errors, and an interrupted command said so, so those yield ''.
  */
 export function formatError(err: unknown, env: NodeJS.ProcessEnv = process.env): string {
-  if (isCommanderError(err)) return '';
+  if (isCommanderError(err) || err instanceof InterruptedError) return '';
   const message = err instanceof Error ? err.message : String(err);
   const debug = env.NUCLEON_DEBUG === '1' && err instanceof Error && err.stack ? `\n${err.stack}` : '';
   const code = isNucleonError(err) && env.NUCLEON_DEBUG === '1' ? ` [${err.code}]` : '';

@@ -70,7 +70,7 @@ describe("Nuclio's runtime features through the built CLI", () => {
     });
     const deploy = await nucleon('deploy', 'nodebatch');
     expect(deploy.code).toBe(4);
-    expect(deploy.stderr).toContain('spec.triggers.http.batch.mode: batching is supported by the python runtime only, not by "nodejs"');
+    expect(deploy.stderr).toContain('spec.triggers.http.batch.mode: batching is supported by the python runtime only');
     expect((await nucleon('get', '-o', 'json')).stdout).toBe('[]\n');
   });
 

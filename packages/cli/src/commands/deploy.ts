@@ -5,6 +5,7 @@ import { formatWarnings } from '../config/load-function.js';
 import { prepareFunction } from '../config/prepare-function.js';
 import { exportedConfig, statusFields } from '../function-view.js';
 import { refuseNuctlFlags, UNSUPPORTED_NUCTL_FLAGS } from '../nuctl-flags.js';
+import { InterruptedError, watchInterrupts, type Interrupts } from '../interrupt.js';
 import { openPlatform } from '../platforms.js';
 import { releaseSourceFolder } from '../source/source-dir.js';
 import { addImageOptions, buildImage, type ImageOptionValues } from './build.js';
@@ -38,24 +39,45 @@ export function registerDeploy(program: Command): void {
       'path, no -p) deploys DIR. -p may be an http(s) URL of a handler file or a .zip/.tar.gz/.tgz archive.\n' +
       'Progress goes to stderr as `deploy: ...` lines, configuration warnings as `warning: <path>: ...`.\n' +
       'Exit codes: 0 deployed and ready, 1 deploy failed (the processor\'s error and this attempt\'s log tail are\n' +
-      'printed), 2 usage, 4 invalid configuration (checked before anything starts).');
+      'printed), 2 usage, 4 invalid configuration (checked before anything starts), 130/143 interrupted by\n' +
+      'Ctrl-C/SIGTERM (the platform stops what this attempt started; a second Ctrl-C exits at once).');
   refuseNuctlFlags(command, UNSUPPORTED_NUCTL_FLAGS.deploy!)
     .action(async (positional: string | undefined, opts: DeployOptions) => {
-      const loaded = await prepareFunction(functionFlags(positional, opts), progress);
-      const platform = openPlatform(opts.platform);
-      let config = loaded.config;
-      process.stderr.write(formatWarnings([...loaded.warnings, ...(platform.unappliedFields?.(config) ?? [])]));
-      if (opts.verbose) process.stderr.write(stringify(exportedConfig(config)));
-      if (IMAGE_PLATFORMS.has(opts.platform)) {
-        const image = opts.image ?? config.spec.image ?? (await buildImage(loaded, opts)).image;
-        config = { ...config, spec: { ...config.spec, image } };
+      const interrupts = watchInterrupts('stopping the deployment');
+      try {
+        await deploy(positional, opts, interrupts);
+      } finally {
+        interrupts.dispose();
       }
-      const previousDir = (await platform.get(config.metadata.name))?.details?.functionDir;
-      progress(`deploying "${config.metadata.name}" on the ${opts.platform} platform`);
-      const status = await platform.deploy({ config, functionDir: loaded.functionDir, onProgress: progress });
-      if (typeof previousDir === 'string' && previousDir !== loaded.functionDir) await releaseSourceFolder(previousDir, platform);
-      process.stdout.write(render(status, opts.output, exportedConfig(config)));
     });
+}
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM before the platform starts anything exits at once; during the
+ * platform's deploy it aborts `DeployRequest.signal` and exits 130/143 once the platform has
+ * stopped what it started (a second signal exits at once).
+ */
+async function deploy(positional: string | undefined, opts: DeployOptions, interrupts: Interrupts): Promise<void> {
+  const loaded = await prepareFunction(functionFlags(positional, opts), progress);
+  const platform = openPlatform(opts.platform);
+  let config = loaded.config;
+  process.stderr.write(formatWarnings([...loaded.warnings, ...(platform.unappliedFields?.(config) ?? [])]));
+  if (opts.verbose) process.stderr.write(stringify(exportedConfig(config)));
+  if (IMAGE_PLATFORMS.has(opts.platform)) {
+    const image = opts.image ?? config.spec.image ?? (await buildImage(loaded, opts)).image;
+    config = { ...config, spec: { ...config.spec, image } };
+  }
+  const previousDir = (await platform.get(config.metadata.name))?.details?.functionDir;
+  progress(`deploying "${config.metadata.name}" on the ${opts.platform} platform`);
+  const status = await interrupts.during((signal) => platform.deploy({ config, functionDir: loaded.functionDir, onProgress: progress, signal }))
+    .catch((err: unknown) => {
+      if (err instanceof InterruptedError && err.finished) {
+        progress(`the ${opts.platform} platform finished before it could stop: "${config.metadata.name}" is deployed`);
+      }
+      throw err;
+    });
+  if (typeof previousDir === 'string' && previousDir !== loaded.functionDir) await releaseSourceFolder(previousDir, platform);
+  process.stdout.write(render(status, opts.output, exportedConfig(config)));
 }
 
 function render(status: FunctionStatus, format: DeployOptions['output'], config: ReturnType<typeof exportedConfig>): string {

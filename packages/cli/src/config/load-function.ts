@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import {
-  createError, ErrorCodes, parseFunctionConfigText, validateFunctionConfig, type ConfigProblem, type FunctionConfig,
+  createError, ErrorCodes, isInside, maxConfigBytes, parseFunctionConfigText, readFunctionFile, validateFunctionConfig, type ConfigProblem,
+  type FunctionConfig,
 } from '@nucleon/core';
 import { handlerForFile, nameFromPath, runtimeForFile } from '../function-name.js';
 import { decodeFunctionSourceCode } from '../source/function-source-code.js';
+import { checkHandlerFiles } from './handler-files.js';
 import { overridesFrom, type FunctionFlags } from './function-flags.js';
 import { locateFunction } from './locate-function.js';
 import { mergeConfig, type InferredDefaults } from './merge-config.js';
@@ -26,7 +28,8 @@ export function loadFunction(flags: FunctionFlags, cwd = process.cwd()): LoadedF
   const overrides = overridesFrom(flags);
   const location = locateFunction(flags.path, flags.file, cwd);
   const { functionDir, configFile, handlerFile } = location;
-  const raw = configFile ? parseFunctionConfigText(readConfig(configFile), configFile) : {};
+  const maxBytes = maxConfigBytes();
+  const raw = configFile ? parseFunctionConfigText(readConfig(configFile, functionDir, maxBytes), configFile, { maxBytes }) : {};
   const inferred: InferredDefaults = handlerFile ? { runtime: runtimeForFile(handlerFile), handler: handlerForFile(handlerFile) } : {};
   const merged = mergeConfig(raw, overrides, inferred);
   if (handlerFile && !hasRuntime(merged)) {
@@ -37,6 +40,7 @@ export function loadFunction(flags: FunctionFlags, cwd = process.cwd()): LoadedF
   const defaultName = nameFromPath(handlerFile ?? configFile ?? functionDir);
   const codeDir = takeFunctionSourceCode(merged) ?? functionDir;
   const { config, warnings } = validateFunctionConfig(merged, { defaultName, source });
+  checkHandlerFiles(config, codeDir);
   return { config, warnings, functionDir: codeDir, source };
 }
 
@@ -54,12 +58,14 @@ function takeFunctionSourceCode(config: unknown): string | undefined {
   return dir;
 }
 
-function readConfig(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw createError(ErrorCodes.CONFIG_NOT_FOUND, `cannot read ${file}: ${(cause as Error).message}`, { cause });
-  }
+/**
+ * The configuration's text, read only if it stays inside its folder: the function folder when
+ * the file is in it, else (`-f` elsewhere) the folder that holds it. A symlink out of that
+ * folder (to /etc/shadow, say) is refused unread, as is a file over the size limit.
+ */
+function readConfig(file: string, functionDir: string, maxBytes: number): string {
+  const folder = isInside(resolve(functionDir), file) ? functionDir : dirname(file);
+  return readFunctionFile(file, folder, { what: basename(file), maxBytes });
 }
 
 function hasRuntime(config: unknown): boolean {

@@ -32,7 +32,7 @@ describe('checkPlugins (the plugins this CLI ships)', () => {
     expect(problems).toHaveLength(4);
     expect(problems[0]).toMatch(/^spec\.runtime: unknown runtime "pyhton"; did you mean 'python'\?/);
     expect(problems).toContainEqual(expect.stringMatching(/^spec\.triggers\.web\.attributes\.prot: unknown attribute for @nucleon\/trigger-http/));
-    expect(problems).toContainEqual('spec.triggers.web.attributes.port: expected a number, got string "x"');
+    expect(problems).toContainEqual('spec.triggers.web.attributes.port: expected a number, got a string (1 character)');
     expect(problems).toContainEqual(expect.stringMatching(/^spec\.triggers\.tick\.kind: unknown trigger kind "corn"; did you mean 'cron'\?/));
   });
 

@@ -1,5 +1,6 @@
 import { createError, ErrorCodes, formatProblems, type ConfigProblem } from '../errors.js';
 import type { AttributeSchema, AttributeSpec } from '../plugin.js';
+import { fieldPath } from './field-path.js';
 import { describeType, isPlainObject, ProblemCollector } from './problems.js';
 
 export interface ValidatedAttributes {
@@ -18,7 +19,7 @@ export function validateAttributes(triggerPath: string, pluginName: string, sche
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     const spec = schema[key];
-    const path = `${triggerPath}.attributes.${key}`;
+    const path = fieldPath(`${triggerPath}.attributes`, key);
     if (!spec) {
       const known = Object.keys(schema).join(', ') || '(none)';
       p.error(path, `unknown attribute for ${pluginName}; known attributes: ${known}`);
@@ -46,13 +47,13 @@ function checkValue(value: unknown, spec: AttributeSpec): string | undefined {
   switch (spec.type) {
     case 'string':
       if (typeof value !== 'string') return `expected a string, got ${describeType(value)}`;
-      if (spec.enum && !spec.enum.includes(value)) return `"${value}" is not one of ${spec.enum.join(', ')}`;
+      if (spec.enum && !spec.enum.includes(value)) return `is not one of ${spec.enum.join(', ')}`;
       return undefined;
     case 'number':
     case 'integer':
       if (typeof value !== 'number' || Number.isNaN(value)) return `expected a number, got ${describeType(value)}`;
-      if (spec.type === 'integer' && !Number.isInteger(value)) return `expected a whole number, got ${value}`;
-      if (spec.minimum !== undefined && value < spec.minimum) return `expected a number >= ${spec.minimum}, got ${value}`;
+      if (spec.type === 'integer' && !Number.isInteger(value)) return 'expected a whole number, got a number with a fraction';
+      if (spec.minimum !== undefined && value < spec.minimum) return `expected a number >= ${spec.minimum}, got a smaller one`;
       return undefined;
     case 'boolean':
       return typeof value === 'boolean' ? undefined : `expected true or false, got ${describeType(value)}`;

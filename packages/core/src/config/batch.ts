@@ -1,4 +1,5 @@
 import { parseDuration } from './duration.js';
+import { fieldPath, unknownKeyPath } from './field-path.js';
 import { describeType, isPlainObject, type ProblemCollector } from './problems.js';
 import type { FunctionSpec } from './types.js';
 
@@ -34,13 +35,13 @@ export function readBatch(raw: unknown, path: string, p: ProblemCollector): Batc
   }
   for (const key of Object.keys(raw)) {
     // timeoutMs is derived, and present when a validated config is read back.
-    if (!['mode', 'batchSize', 'timeout', 'timeoutMs'].includes(key)) p.warn(`${path}.${key}`, 'unknown field, ignored');
+    if (!['mode', 'batchSize', 'timeout', 'timeoutMs'].includes(key)) p.warn(unknownKeyPath(path, key), 'unknown field, ignored');
   }
   const mode = raw.mode ?? 'disable';
-  if (mode !== 'enable' && mode !== 'disable') p.error(`${path}.mode`, `${describeType(mode)} is not one of enable, disable`);
+  if (mode !== 'enable' && mode !== 'disable') p.error(`${path}.mode`, `expected one of enable, disable, got ${describeType(mode)}`);
   const batchSize = raw.batchSize ?? DEFAULT_BATCH_SIZE;
   if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) {
-    p.error(`${path}.batchSize`, `expected an integer >= 1, got ${describeType(batchSize)}`);
+    p.error(`${path}.batchSize`, `expected an integer >= 1, got ${typeof batchSize === 'number' && Number.isInteger(batchSize) ? 'a number below 1' : describeType(batchSize)}`);
   }
   const timeout = raw.timeout ?? DEFAULT_BATCH_TIMEOUT;
   const timeoutMs = typeof timeout === 'string' ? parseDuration(timeout) : undefined;
@@ -58,11 +59,11 @@ export function checkBatchSupport(spec: FunctionSpec, p: ProblemCollector): void
   const runtime = spec.runtime.split(':')[0] ?? '';
   for (const [name, trigger] of Object.entries(spec.triggers)) {
     if (trigger.batch?.mode !== 'enable') continue;
-    const path = `spec.triggers.${name}.batch.mode`;
+    const path = `${fieldPath('spec.triggers', name)}.batch.mode`;
     if (!BATCH_TRIGGER_KINDS.includes(trigger.kind)) {
-      p.error(path, `batching is supported on ${BATCH_TRIGGER_KINDS.join(', ')} triggers only, not on kind ${JSON.stringify(trigger.kind)}`);
+      p.error(path, `batching is supported on ${BATCH_TRIGGER_KINDS.join(', ')} triggers only`);
     } else if (!BATCH_RUNTIMES.includes(runtime)) {
-      p.error(path, `batching is supported by the ${BATCH_RUNTIMES.join(', ')} runtime only, not by ${JSON.stringify(spec.runtime)}`);
+      p.error(path, `batching is supported by the ${BATCH_RUNTIMES.join(', ')} runtime only`);
     }
   }
 }

@@ -138,7 +138,7 @@ describe('validateFunctionConfig: apiVersion and kind', () => {
   it('refuses an unknown major version such as nuclio.io/v2', () => {
     const err = expectInvalid(minimal({}, { apiVersion: 'nuclio.io/v2' }));
     expect(err.details.problems).toEqual([expect.objectContaining({ path: 'apiVersion' })]);
-    expect(err.message).toContain('nuclio.io/v2');
+    expect(err.message).toContain('expected one of nuclio.io/v1, nuclio.io/v1beta1');
   });
 
   it('refuses a kind other than NuclioFunction', () => {
@@ -426,7 +426,7 @@ describe('validateFunctionConfig: env entries and disableDefaultHTTPTrigger', ()
     const { config, warnings } = validateFunctionConfig(minimal({ env: [{ name: 'A', valu: 1 }] }));
     expect(warnings).toEqual([
       { path: 'spec.env[0].valu', message: 'unknown field, ignored' },
-      { path: 'spec.env[0]', message: 'no value or valueFrom; A is set to ""' },
+      { path: 'spec.env[0]', message: 'no value or valueFrom; the variable is set to ""' },
     ]);
     expect(config.spec.env).toEqual([{ name: 'A', value: '' }]);
   });

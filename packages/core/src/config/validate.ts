@@ -7,6 +7,8 @@ import {
   SUPPORTED_API_VERSIONS, SUPPORTED_BUILD_FIELDS, SUPPORTED_SPEC_FIELDS, SUPPORTED_TRIGGER_FIELDS,
   UNSUPPORTED_BUILD_FIELDS, UNSUPPORTED_SPEC_FIELDS, UNSUPPORTED_TRIGGER_FIELDS,
 } from './nuclio-fields.js';
+import { ENV_NAME_RULE, isEnvName } from './env-name.js';
+import { fieldPath, unknownKeyPath } from './field-path.js';
 import { describeType, isPlainObject, ProblemCollector } from './problems.js';
 import { isCpuQuantity, isMemoryQuantity } from './quantity.js';
 import type { BuildSpec, EnvVar, FunctionConfig, ResourceList, Resources, TriggerConfig } from './types.js';
@@ -39,13 +41,13 @@ export function validateFunctionConfig(raw: unknown, options: ValidateOptions = 
 
   const apiVersion = root.apiVersion ?? 'nuclio.io/v1';
   if (typeof apiVersion !== 'string' || !(SUPPORTED_API_VERSIONS as readonly string[]).includes(apiVersion)) {
-    p.error('apiVersion', `unsupported apiVersion ${JSON.stringify(apiVersion)}; expected one of ${SUPPORTED_API_VERSIONS.join(', ')}`);
+    p.error('apiVersion', `unsupported apiVersion (${describeType(apiVersion)}); expected one of ${SUPPORTED_API_VERSIONS.join(', ')}`);
   }
   if (root.kind !== undefined && root.kind !== 'NuclioFunction') {
     p.error('kind', `expected "NuclioFunction", got ${describeType(root.kind)}`);
   }
   for (const key of Object.keys(root)) {
-    if (!['apiVersion', 'kind', 'metadata', 'spec', 'status'].includes(key)) p.warn(key, 'unknown top-level field, ignored');
+    if (!['apiVersion', 'kind', 'metadata', 'spec', 'status'].includes(key)) p.warn(unknownKeyPath('', key), 'unknown top-level field, ignored');
   }
 
   const metadata = readMetadata(root.metadata, options.defaultName, p);
@@ -55,8 +57,8 @@ export function validateFunctionConfig(raw: unknown, options: ValidateOptions = 
 
   for (const key of Object.keys(spec)) {
     if (SUPPORTED_SPEC_FIELDS.has(key)) continue;
-    if (UNSUPPORTED_SPEC_FIELDS.has(key)) p.warn(`spec.${key}`, 'Nuclio field not supported by Nucleon yet, ignored');
-    else p.warn(`spec.${key}`, 'unknown field, ignored');
+    if (UNSUPPORTED_SPEC_FIELDS.has(key)) p.warn(fieldPath('spec', key), 'Nuclio field not supported by Nucleon yet, ignored');
+    else p.warn(unknownKeyPath('spec', key), 'unknown field, ignored');
   }
 
   const handler = optionalString(spec.handler, 'spec.handler', p) ?? 'main:handler';
@@ -118,14 +120,14 @@ function readMetadata(raw: unknown, defaultName: string | undefined, p: ProblemC
     return { name: defaultName ?? '', labels: {}, annotations: {} };
   }
   for (const key of Object.keys(meta)) {
-    if (!METADATA_FIELDS.includes(key)) p.warn(`metadata.${key}`, 'unknown field, ignored');
+    if (!METADATA_FIELDS.includes(key)) p.warn(unknownKeyPath('metadata', key), 'unknown field, ignored');
   }
   let name = meta.name ?? defaultName;
   if (name === undefined) {
     p.error('metadata.name', 'is required');
     name = '';
   } else if (!isFunctionName(name)) {
-    p.error('metadata.name', `${describeType(name)} is not a valid name: ${FUNCTION_NAME_RULE}`);
+    p.error('metadata.name', `is not a valid name (${describeType(name)}): ${FUNCTION_NAME_RULE}`);
   }
   return {
     name: String(name),
@@ -139,7 +141,7 @@ function readEventTimeout(raw: unknown, p: ProblemCollector): { text: string; ms
   const text = raw === undefined || raw === '' ? DEFAULT_EVENT_TIMEOUT : raw;
   const ms = typeof text === 'string' ? parseDuration(text) : undefined;
   if (ms === undefined) {
-    p.error('spec.eventTimeout', `${describeType(raw)} is not a duration; use a string such as "30s", "500ms" or "1m30s"`);
+    p.error('spec.eventTimeout', `is not a duration (${describeType(raw)}); use a string such as "30s", "500ms" or "1m30s"`);
     return { text: DEFAULT_EVENT_TIMEOUT, ms: 60_000 };
   }
   return { text: text as string, ms };
@@ -158,8 +160,9 @@ function readEnv(raw: unknown, p: ProblemCollector): EnvVar[] {
       p.error(path, 'expected {name, value} with a non-empty name');
       return;
     }
+    if (!isEnvName(item.name)) p.error(`${path}.name`, `is not a valid environment variable name: ${ENV_NAME_RULE}`);
     for (const key of Object.keys(item)) {
-      if (!ENV_ENTRY_FIELDS.has(key)) p.warn(`${path}.${key}`, 'unknown field, ignored');
+      if (!ENV_ENTRY_FIELDS.has(key)) p.warn(unknownKeyPath(path, key), 'unknown field, ignored');
     }
     if (item.valueFrom !== undefined) {
       p.warn(`${path}.valueFrom`, 'valueFrom (secrets, config maps) is not supported yet; the variable is not set');
@@ -167,7 +170,7 @@ function readEnv(raw: unknown, p: ProblemCollector): EnvVar[] {
     }
     // `{name: A, valu: 1}` must not quietly become A="": say what happens instead.
     if (item.value === undefined || item.value === null) {
-      p.warn(path, `no value or valueFrom; ${item.name} is set to ""`);
+      p.warn(path, 'no value or valueFrom; the variable is set to ""');
     }
     const value = item.value ?? '';
     if (typeof value === 'object') p.error(`${path}.value`, `expected a string, got ${describeType(value)}`);
@@ -184,21 +187,22 @@ function readTriggers(raw: unknown, p: ProblemCollector): Record<string, Trigger
   }
   const triggers: Record<string, TriggerConfig> = {};
   for (const [name, value] of Object.entries(raw)) {
-    const path = `spec.triggers.${name}`;
+    const path = fieldPath('spec.triggers', name);
     if (!isPlainObject(value)) {
       p.error(path, `expected a mapping with kind and attributes, got ${describeType(value)}`);
       continue;
     }
     for (const key of Object.keys(value)) {
       if (SUPPORTED_TRIGGER_FIELDS.has(key)) continue;
-      p.warn(`${path}.${key}`, UNSUPPORTED_TRIGGER_FIELDS.has(key) ? 'Nuclio field not supported by Nucleon yet, ignored' : 'unknown field, ignored');
+      if (UNSUPPORTED_TRIGGER_FIELDS.has(key)) p.warn(fieldPath(path, key), 'Nuclio field not supported by Nucleon yet, ignored');
+      else p.warn(unknownKeyPath(path, key), 'unknown field, ignored');
     }
     if (typeof value.kind !== 'string' || value.kind === '') p.error(`${path}.kind`, 'is required (for example "http")');
     const attributes = value.attributes ?? {};
     if (!isPlainObject(attributes)) p.error(`${path}.attributes`, `expected a mapping, got ${describeType(attributes)}`);
     const ackMode = value.explicitAckMode;
     if (ackMode !== undefined && !(ACK_MODES as readonly unknown[]).includes(ackMode)) {
-      p.error(`${path}.explicitAckMode`, `${describeType(ackMode)} is not one of ${ACK_MODES.join(', ')}`);
+      p.error(`${path}.explicitAckMode`, `expected one of ${ACK_MODES.join(', ')}, got ${describeType(ackMode)}`);
     }
     // YAML 1.2 reads `yes`/`on` as strings; refusing them beats silently leaving the trigger on.
     if (value.disable !== undefined && value.disable !== null && typeof value.disable !== 'boolean') {
@@ -255,11 +259,11 @@ function readResourceList(raw: unknown, path: string, p: ProblemCollector): Reso
       if (!Number.isInteger(gpus)) p.error(`${path}["nvidia.com/gpu"]`, `expected a whole number of GPUs, got ${describeType(value)}`);
       else list['nvidia.com/gpu'] = gpus;
     } else if (typeof text !== 'string') {
-      p.error(`${path}.${name}`, `expected a quantity, got ${describeType(value)}`);
+      p.error(fieldPath(path, name), `expected a quantity, got ${describeType(value)}`);
     } else if (name === 'cpu' && !isCpuQuantity(text)) {
-      p.error(`${path}.cpu`, `"${text}" is not a CPU quantity (for example "500m" or "2")`);
+      p.error(`${path}.cpu`, 'is not a CPU quantity (for example "500m" or "2")');
     } else if (name === 'memory' && !isMemoryQuantity(text)) {
-      p.error(`${path}.memory`, `"${text}" is not a memory quantity (for example "128Mi" or "1Gi")`);
+      p.error(`${path}.memory`, 'is not a memory quantity (for example "128Mi" or "1Gi")');
     } else {
       list[name] = text;
     }
@@ -293,7 +297,8 @@ function readBuild(raw: unknown, p: ProblemCollector): BuildSpec {
   }
   for (const key of Object.keys(raw)) {
     if (SUPPORTED_BUILD_FIELDS.has(key)) continue;
-    p.warn(`spec.build.${key}`, UNSUPPORTED_BUILD_FIELDS.has(key) ? 'Nuclio field not supported by Nucleon yet, ignored' : 'unknown field, ignored');
+    if (UNSUPPORTED_BUILD_FIELDS.has(key)) p.warn(fieldPath('spec.build', key), 'Nuclio field not supported by Nucleon yet, ignored');
+    else p.warn(unknownKeyPath('spec.build', key), 'unknown field, ignored');
   }
   const commands = raw.commands ?? [];
   if (!Array.isArray(commands) || commands.some((c) => typeof c !== 'string')) {
@@ -327,7 +332,8 @@ function optionalBoolean(value: unknown, path: string, p: ProblemCollector): boo
 function optionalInteger(value: unknown, path: string, minimum: number, p: ProblemCollector): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
-    p.error(path, `expected a whole number >= ${minimum}, got ${describeType(value)}`);
+    const found = typeof value === 'number' && Number.isInteger(value) ? `a number below ${minimum}` : describeType(value);
+    p.error(path, `expected a whole number >= ${minimum}, got ${found}`);
     return undefined;
   }
   return value;
@@ -341,7 +347,7 @@ function stringMap(value: unknown, path: string, p: ProblemCollector): Record<st
   }
   const map: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (v !== null && typeof v === 'object') p.error(`${path}.${k}`, `expected a string, got ${describeType(v)}`);
+    if (v !== null && typeof v === 'object') p.error(fieldPath(path, k), `expected a string, got ${describeType(v)}`);
     else map[k] = String(v ?? '');
   }
   return map;
