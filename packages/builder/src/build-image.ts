@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type Docker from 'dockerode';
@@ -6,6 +6,7 @@ import { pack } from 'tar-fs';
 import { stringify } from 'yaml';
 import { createError, ErrorCodes, needsDefaultHttpTrigger, type FunctionConfig } from '@nucleon/core';
 import { runtimePackage, triggerPackage } from '@nucleon/processor';
+import { copyFunction } from './copy-function.js';
 import { baseImageTag, baseKindOf, bootstrapBaseImages, imageExists } from './base-images.js';
 import { renderDockerfile, renderProcessorDockerfile } from './dockerfile.js';
 import { installFunctionDependencies } from './function-deps.js';
@@ -139,12 +140,6 @@ async function ensureProcessorImage(docker: Docker, baseImage: string, bundle: B
   } finally {
     await rm(context, { recursive: true, force: true });
   }
-}
-
-/** The handler folder without what never belongs in the code layer. */
-async function copyFunction(from: string, to: string): Promise<void> {
-  await mkdir(to, { recursive: true });
-  await cp(from, to, { recursive: true, filter: (path) => !['node_modules', '.git'].includes(basename(path)) });
 }
 
 /** Sends the context to the engine and follows the build; resolves with the image id. */
