@@ -30,7 +30,7 @@ export const httpAttributes: AttributeSchema = {
   },
   maxBufferedRequestBytes: {
     type: 'integer', minimum: 0,
-    description: 'Request body bytes all connections together may hold, from the first byte until the request is answered (a body of unknown length counts as maxRequestBodySize until it ends); a body that does not fit gets 503. Default numWorkers x maxRequestBodySize; 0 = no bound',
+    description: 'Request body bytes all connections together may hold, from the first byte until the request is answered (a body of unknown length counts as maxRequestBodySize until it ends); a body that does not fit gets 503. Default (numWorkers + 1) x maxRequestBodySize; 0 = no bound',
   },
   maxPendingResponseBytes: {
     type: 'integer', minimum: 0, default: 64 * 1024 * 1024,

@@ -46,8 +46,8 @@ export function readHttpLimits(triggerName: string, attrs: Record<string, unknow
     headersTimeoutMs,
     requestTimeoutMs,
     bodyIdleTimeoutMs: ms.bodyIdleTimeout as number,
-    // One largest body per worker: more cannot run at once anyway.
-    maxBufferedRequestBytes: (attrs.maxBufferedRequestBytes as number | undefined) ?? Math.max(1, numWorkers) * (attrs.maxRequestBodySize as number),
+    // A largest body for every worker and one more waiting for a worker.
+    maxBufferedRequestBytes: (attrs.maxBufferedRequestBytes as number | undefined) ?? (Math.max(1, numWorkers) + 1) * (attrs.maxRequestBodySize as number),
     maxPendingResponseBytes: attrs.maxPendingResponseBytes as number,
     responseIdleTimeoutMs: ms.responseIdleTimeout as number,
   };
