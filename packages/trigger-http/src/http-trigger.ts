@@ -216,7 +216,9 @@ export class HttpTrigger implements Trigger {
   private trackPending(res: ServerResponse, bytes: number): void {
     this.pendingResponses.take(bytes);
     res.once('close', () => this.pendingResponses.give(bytes));
-    res.socket?.setTimeout(this.limits.responseIdleTimeoutMs);
+    // A 'timeout' listener of our own: node:http leaves a timed-out socket open when its
+    // response is still being written.
+    res.setTimeout(this.limits.responseIdleTimeoutMs, () => res.destroy());
   }
 
   private sendError(req: IncomingMessage, res: ServerResponse, err: unknown, id: string): void {
