@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCodes, validateAttributes } from '@nucleon/core';
 import { httpAttributes } from './attributes.js';
 import { ByteBudget } from './byte-budget.js';
-import { readHttpLimits } from './http-settings.js';
+import { readHttpLimits } from './http-limits.js';
 
 const attributes = (raw: Record<string, unknown> = {}) =>
   validateAttributes('spec.triggers.web', '@nucleon/trigger-http', httpAttributes, raw).attributes;

@@ -7,7 +7,7 @@ import { ByteBudget } from './byte-budget.js';
 import { actualRequestHeaders, corsSettings, isPreflight, preflightResponse, type CorsSettings } from './cors.js';
 import { errorReply } from './error-responses.js';
 import { EventBatcher } from './event-batcher.js';
-import { readHttpLimits, type HttpLimits } from './http-settings.js';
+import { readHttpLimits, type HttpLimits } from './http-limits.js';
 import { HttpEvent, hasBody } from './request-event.js';
 import { writeBody } from './response-writer.js';
 
@@ -169,7 +169,8 @@ export class HttpTrigger implements Trigger {
       this.refuse(req, res, 413, ErrorCodes.BODY_TOO_LARGE, this.limits.maxBody, `request body larger than ${this.limits.maxBody} bytes`);
       return;
     }
-    res.writeContinue();
+    // Refused for slow clients' responses too (in onRequest), then also without `100 Continue`.
+    if (!this.pendingResponses.spent) res.writeContinue();
     this.onRequest(req, res);
   }
 
@@ -242,7 +243,7 @@ export class HttpTrigger implements Trigger {
       this.requestDone();
       return;
     }
-    this.refuse(req, res, err.status, REFUSAL_CODES[err.reason] as string, err.limit, err.message);
+    this.refuse(req, res, err.status, REFUSAL_CODES[err.reason], err.limit, err.message);
   }
 
   /**
