@@ -225,6 +225,21 @@ describe('HTTP trigger: response bounds', () => {
   });
 });
 
+describe('HTTP trigger: half-closing clients', () => {
+  it('sends the whole of a long string response, written piece by piece, to a client that half-closed after its request', async () => {
+    const text = 'y'.repeat(3_000_000);
+    const { base } = await start({ submit: async () => { await sleep(50); return new Response(text, {}, 'text/plain', 200); } });
+    const socket = connect(Number(new URL(base).port), '127.0.0.1');
+    const parts: Buffer[] = [];
+    socket.on('data', (d: Buffer) => parts.push(d));
+    socket.end('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await new Promise((resolve) => socket.once('close', resolve));
+    const reply = Buffer.concat(parts).toString('latin1');
+    expect(reply.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    expect(reply.slice(reply.indexOf('\r\n\r\n') + 4)).toBe(text);
+  });
+});
+
 describe('HTTP trigger: response framing', () => {
   it('ignores a handler Transfer-Encoding header, so a reply never carries both it and Content-Length', async () => {
     const { get } = await start({ submit: async () => new Response('hello', { 'Transfer-Encoding': 'chunked', 'X-Kept': 'yes' }, 'text/plain', 200) });

@@ -93,6 +93,11 @@ export class HttpTrigger implements Trigger {
     this.server.keepAliveTimeout = 65_000;
     // Connections past the cap are closed as soon as they are accepted.
     this.server.maxConnections = maxConnections;
+    // A client that half-closes after its request (`nc -N`, some HTTP/1.0 tools) still gets the
+    // whole response: by default node:http would end the socket at once, cutting a response
+    // written piece by piece (writeBody) or one whose handler is still running. The switch is
+    // node:http's own, untyped (https sets it); a test here catches it going away.
+    (this.server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
     // Without this listener node:http answers `100 Continue` before anyone looked at the request.
     this.server.on('checkContinue', (req, res) => this.onExpectContinue(req, res));
   }
