@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes, validateFunctionConfig } from '@nucleon/core';
-import { DEFAULT_CONTENT_TYPE, readShellOptions, splitArguments } from './shell-options.js';
+import { DEFAULT_CONTENT_TYPE, DEFAULT_MAX_RESPONSE_SIZE, readShellOptions, splitArguments } from './shell-options.js';
 
 function config(runtimeAttributes?: Record<string, unknown>, env: Array<{ name: string; value: string }> = []) {
   const { config: validated, warnings } = validateFunctionConfig({
@@ -13,7 +13,7 @@ function config(runtimeAttributes?: Record<string, unknown>, env: Array<{ name: 
 describe('readShellOptions', () => {
   it('defaults to no arguments, no headers and Nuclio\'s text/plain content type', () => {
     expect(readShellOptions(config(), {})).toEqual({
-      arguments: [], responseHeaders: {}, contentType: DEFAULT_CONTENT_TYPE, allowArgumentsHeader: false,
+      arguments: [], responseHeaders: {}, contentType: DEFAULT_CONTENT_TYPE, allowArgumentsHeader: false, maxResponseSize: DEFAULT_MAX_RESPONSE_SIZE,
     });
   });
 
@@ -41,6 +41,15 @@ describe('readShellOptions', () => {
       .toEqual(['from', 'spec']);
     expect(readShellOptions(config(), { NUCLEON_SHELL_ARGUMENTS: 'from env' }).arguments).toEqual(['from', 'env']);
     expect(readShellOptions(config({ arguments: 'attr' }), { NUCLEON_SHELL_ARGUMENTS: 'from env' }).arguments).toEqual(['attr']);
+  });
+
+  it('bounds stdout at 16 MiB unless maxResponseSize says otherwise (0 = no bound)', () => {
+    expect(readShellOptions(config(), {}).maxResponseSize).toBe(16 * 1024 * 1024);
+    expect(readShellOptions(config({ maxResponseSize: 1024 }), {}).maxResponseSize).toBe(1024);
+    expect(readShellOptions(config({ MaxResponseSize: 0 }), {}).maxResponseSize).toBe(0);
+    for (const bad of [-1, 1.5, '10MB']) {
+      expect(() => readShellOptions(config({ maxResponseSize: bad }), {})).toThrow(/spec\.runtimeAttributes\.maxResponseSize: expected a whole number of bytes/);
+    }
   });
 
   it('reports every invalid attribute at once with its path', () => {

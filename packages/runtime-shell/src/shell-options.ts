@@ -13,9 +13,17 @@ export interface ShellOptions {
    * always; Nucleon only when the function opts in, since it lets any client pick argv).
    */
   allowArgumentsHeader: boolean;
+  /**
+   * Most bytes a run may write to stdout (the response body) before it is killed and the
+   * event fails with NUCLEON_ERR_RESPONSE_TOO_LARGE; 0 = no bound.
+   */
+  maxResponseSize: number;
 }
 
 export const DEFAULT_CONTENT_TYPE = 'text/plain; charset=utf-8';
+
+/** Default `maxResponseSize`: 16 MiB of stdout per run, held in memory until the run ends. */
+export const DEFAULT_MAX_RESPONSE_SIZE = 16 * 1024 * 1024;
 
 /** Env variable read when `runtimeAttributes.arguments` is absent (from `spec.env` or the processor's env). */
 export const ARGUMENTS_ENV = 'NUCLEON_SHELL_ARGUMENTS';
@@ -76,11 +84,19 @@ export function readShellOptions(config: FunctionConfig, env: NodeJS.ProcessEnv 
     problems.push({ path: path(rawAllow.key), message: 'expected true or false' });
   }
 
+  const rawMax = attribute(attributes, 'maxResponseSize');
+  const maxResponseSize = rawMax.value === undefined || rawMax.value === null ? DEFAULT_MAX_RESPONSE_SIZE : rawMax.value;
+  if (typeof maxResponseSize !== 'number' || !Number.isInteger(maxResponseSize) || maxResponseSize < 0) {
+    problems.push({ path: path(rawMax.key), message: 'expected a whole number of bytes, 0 or more (0 = no bound)' });
+  }
+
   if (problems.length > 0) {
     throw createError(ErrorCodes.INVALID_CONFIG,
       `invalid shell runtime attributes:\n${formatProblems(problems)}`, { details: { problems } });
   }
-  return Object.freeze({ arguments: args, responseHeaders, contentType, allowArgumentsHeader: rawAllow.value === true });
+  return Object.freeze({
+    arguments: args, responseHeaders, contentType, allowArgumentsHeader: rawAllow.value === true, maxResponseSize: maxResponseSize as number,
+  });
 }
 
 function attribute(attributes: Record<string, unknown>, name: string): { key: string; value: unknown } {

@@ -130,6 +130,19 @@ describe('ShellRuntime: failures and stderr', () => {
     expect((err as Error).message).toMatch(/main\.sh exited with code 3; stderr: bad input: nope$/);
   });
 
+  it('kills a run whose stdout passes maxResponseSize and fails it with RESPONSE_TOO_LARGE; output up to the bound is sent', async () => {
+    const pidFile = join(root, `big-${counter}.pid`);
+    const { run } = await runtimeFor(`#!/bin/sh\necho $$ > ${pidFile}\nif [ "$(cat)" = big ]; then exec yes; fi\nhead -c 1000 /dev/zero\n`,
+      { runtimeAttributes: { maxResponseSize: 1000 } });
+    expect((await run({ body: 'exact' })).body).toHaveLength(1000);
+    const began = Date.now();
+    const err = await run({ body: 'big' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: ErrorCodes.RESPONSE_TOO_LARGE, details: { limit: 1000 } });
+    expect((err as Error).message).toMatch(/main\.sh wrote more than 1000 bytes to stdout \(runtimeAttributes\.maxResponseSize\); it was killed/);
+    expect(Date.now() - began).toBeLessThan(5000);
+    expect(running(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+  });
+
   it('names the signal when the handler is killed', async () => {
     const { run } = await runtimeFor('#!/bin/sh\nkill -9 $$\n');
     await expect(run()).rejects.toThrow(/was killed by SIGKILL \(no stderr output\)/);

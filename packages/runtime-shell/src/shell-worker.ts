@@ -76,11 +76,24 @@ export class ShellWorker implements RuntimeWorker {
         return;
       }
       this.running = child;
-      const stdout: Buffer[] = [];
+      let stdout: Buffer[] = [];
+      let stdoutBytes = 0;
+      let overflowed = false;
       const stderr = new StderrCollector(context, event);
       let spawnError: Error | undefined;
 
-      child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+      child.stdout?.on('data', (chunk: Buffer) => {
+        if (overflowed) return;
+        stdoutBytes += chunk.length;
+        if (options.maxResponseSize > 0 && stdoutBytes > options.maxResponseSize) {
+          // Past the bound nothing more is kept: the run is killed and its output dropped now.
+          overflowed = true;
+          stdout = [];
+          killGroup(child);
+          return;
+        }
+        stdout.push(chunk);
+      });
       child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
       child.once('error', (err) => { spawnError = err; });
       child.once('close', (code, signal) => {
@@ -88,6 +101,10 @@ export class ShellWorker implements RuntimeWorker {
         stderr.flush();
         if (spawnError) {
           reject(failed(`cannot run ${command.handlerPath}: ${spawnError.message}`, spawnError));
+        } else if (overflowed) {
+          reject(createError(ErrorCodes.RESPONSE_TOO_LARGE,
+            `${command.handlerPath} wrote more than ${options.maxResponseSize} bytes to stdout (runtimeAttributes.maxResponseSize); it was killed`,
+            { details: { limit: options.maxResponseSize } }));
         } else if (code === 0) {
           resolve(new Response({
             body: Buffer.concat(stdout), headers: { ...options.responseHeaders }, contentType: options.contentType, statusCode: 200,

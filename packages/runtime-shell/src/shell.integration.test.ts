@@ -42,6 +42,11 @@ function yaml(handler: string, extra: string[] = []): string {
     `  handler: ${handler}`, ...extra, ''].join('\n');
 }
 
+/** The resident memory of `pid` in MiB, as the system counts it. */
+function rssMiB(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+}
+
 /** True while `pid` runs a program (a zombie, exited but not reaped, has an empty command line). */
 function running(pid: number): boolean {
   try {
@@ -171,6 +176,24 @@ describe('runtime: shell in the real processor', () => {
     expect(Date.now() - startedAt).toBeLessThan(1400);
     expect(replies.map((r) => r.trim().split(' ')[1])).toEqual(['a', 'b', 'c']);
     expect(new Set(replies.map((r) => r.split(' ')[0])).size).toBe(3);
+  });
+
+  it('kills a handler writing 200 MB to stdout at maxResponseSize (16 MiB by default): memory stays bounded, the caller gets a clear 500, serving goes on', async () => {
+    const processor = await serve(yaml('big.sh'), { 'big.sh': '#!/bin/sh\nif [ "$(cat)" = big ]; then head -c 200000000 /dev/zero; else echo small; fi\n' });
+    expect(await (await fetch(processor.url, { method: 'POST', body: 'small' })).text()).toBe('small\n');
+    const pid = processor.child.pid as number;
+    const idle = rssMiB(pid);
+    let peak = idle;
+    const sampler = setInterval(() => { peak = Math.max(peak, rssMiB(pid)); }, 20);
+    const res = await fetch(processor.url, { method: 'POST', body: 'big' }).finally(() => clearInterval(sampler));
+    expect(res.status).toBe(500);
+    const body = await res.json() as { code: string; error: string };
+    expect(body.code).toBe('NUCLEON_ERR_RESPONSE_TOO_LARGE');
+    expect(body.error).toContain('maxResponseSize');
+    // Today the whole 200 MB was held (twice, while joined): RSS rose by over 400 MiB.
+    expect(peak - idle, `idle ${idle.toFixed(0)} MiB, peak ${peak.toFixed(0)} MiB`).toBeLessThan(100);
+    expect(processor.output()).toContain('wrote more than 16777216 bytes to stdout (runtimeAttributes.maxResponseSize); it was killed');
+    expect(await (await fetch(processor.url, { method: 'POST', body: 'small' })).text()).toBe('small\n');
   });
 
   it('refuses to start when the handler file is missing', async () => {

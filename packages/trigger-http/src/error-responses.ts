@@ -12,11 +12,14 @@ const STATUS_BY_CODE: Record<string, number> = {
   [ErrorCodes.HANDLER_FAILED]: 500,
   [ErrorCodes.INVALID_RESPONSE]: 500,
   [ErrorCodes.BATCH_RESPONSE_MISSING]: 500,
+  [ErrorCodes.RESPONSE_TOO_LARGE]: 500,
+  [ErrorCodes.OVERLOADED]: 503,
 };
 
 /** Codes whose cause is the function's own shape, so saying what it is helps and leaks nothing. */
 const MESSAGE_BY_CODE: Record<string, string> = {
   [ErrorCodes.BATCH_RESPONSE_MISSING]: 'the batch handler returned no response for this event (each response needs its event_id)',
+  [ErrorCodes.RESPONSE_TOO_LARGE]: "the function's response passed its size limit (maxResponseSize); it was not sent",
 };
 
 const PUBLIC_MESSAGE: Record<number, string> = {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   createError, ErrorCodes, Response, validateAttributes, validateFunctionConfig, type ErrorCode, type Event, type EventSubmitter,
@@ -44,6 +44,8 @@ describe('HTTP trigger: pool failures', () => {
     [ErrorCodes.EVENT_TIMEOUT, 504],
     [ErrorCodes.HANDLER_FAILED, 500],
     [ErrorCodes.INVALID_RESPONSE, 500],
+    [ErrorCodes.RESPONSE_TOO_LARGE, 500],
+    [ErrorCodes.OVERLOADED, 503],
   ])('maps %s to %i with the code and event id in a JSON body', async (code, status) => {
     const { get } = await start(failing(createError(code as ErrorCode, 'x')));
     const res = await get();
@@ -52,6 +54,12 @@ describe('HTTP trigger: pool failures', () => {
     const body = await res.json() as { code: string; eventId: string };
     expect(body.code).toBe(code);
     expect(body.eventId).toMatch(/^[0-9a-f]{8}-\d+$/);
+  });
+
+  it('says a response passed its size limit, without the handler\'s own message', async () => {
+    const { get } = await start(failing(createError(ErrorCodes.RESPONSE_TOO_LARGE, '/secret/path/main.sh wrote more than 10 bytes')));
+    const body = await (await get()).json() as { error: string };
+    expect(body.error).toBe("the function's response passed its size limit (maxResponseSize); it was not sent");
   });
 
   it('asks the client to retry after a second on 503', async () => {
@@ -192,6 +200,43 @@ describe('HTTP trigger: start and stop', () => {
     } finally {
       blocker.close();
     }
+  });
+});
+
+describe('HTTP trigger: response bounds', () => {
+  it('answers 503 with a coded message while responses waiting on slow clients pass maxPendingResponseBytes', async () => {
+    const big = Buffer.alloc(4 * 1024 * 1024, 1);
+    const { base, get } = await start({ submit: async () => new Response(big, {}, 'application/octet-stream', 200) },
+      { maxPendingResponseBytes: 1024 * 1024 });
+    // A client that reads nothing keeps its 4 MiB pending.
+    const socket = connect(Number(new URL(base).port), '127.0.0.1');
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve) => socket.once('data', () => { socket.pause(); resolve(); }).write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+    try {
+      const refused = await get();
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(await refused.json()).toMatchObject({ code: ErrorCodes.OVERLOADED, limit: 1024 * 1024 });
+    } finally {
+      socket.destroy();
+    }
+    await sleep(100);
+    expect((await get()).status).toBe(200);
+  });
+});
+
+describe('HTTP trigger: half-closing clients', () => {
+  it('sends the whole of a long string response, written piece by piece, to a client that half-closed after its request', async () => {
+    const text = 'y'.repeat(3_000_000);
+    const { base } = await start({ submit: async () => { await sleep(50); return new Response(text, {}, 'text/plain', 200); } });
+    const socket = connect(Number(new URL(base).port), '127.0.0.1');
+    const parts: Buffer[] = [];
+    socket.on('data', (d: Buffer) => parts.push(d));
+    socket.end('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await new Promise((resolve) => socket.once('close', resolve));
+    const reply = Buffer.concat(parts).toString('latin1');
+    expect(reply.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    expect(reply.slice(reply.indexOf('\r\n\r\n') + 4)).toBe(text);
   });
 });
 

@@ -2,13 +2,31 @@ import { STATUS_CODES, createServer, type IncomingMessage, type Server, type Ser
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { createError, dispatcherOf, ErrorCodes, type Event, type EventCallback, type Logger, type Response, type Trigger, type TriggerCreateOptions, type TriggerInfo } from '@nucleon/core';
-import { BodyTooLargeError, readBody } from './body-reader.js';
+import { BodyRefusedError, readBody, type BodyRefusal } from './body-reader.js';
+import { ByteBudget } from './byte-budget.js';
 import { actualRequestHeaders, corsSettings, isPreflight, preflightResponse, type CorsSettings } from './cors.js';
 import { errorReply } from './error-responses.js';
 import { EventBatcher } from './event-batcher.js';
+import { readHttpLimits, type HttpLimits } from './http-limits.js';
 import { HttpEvent, hasBody } from './request-event.js';
+import { writeBody } from './response-writer.js';
 
 type OutgoingHeaders = Record<string, string | number | string[]>;
+
+/**
+ * Responses up to this size fit the socket's kernel buffer on any sane system, so they never
+ * wait on a slow client in this process: they are not counted, which keeps the hot path free.
+ */
+const UNTRACKED_RESPONSE_BYTES = 64 * 1024;
+
+const REFUSAL_CODES: Record<BodyRefusal, string> = {
+  'too-large': ErrorCodes.BODY_TOO_LARGE, stalled: ErrorCodes.REQUEST_TIMEOUT, overloaded: ErrorCodes.OVERLOADED,
+};
+
+/** How often node:http looks for connections past headersTimeout/requestTimeout: a tenth of the shorter, 50 ms .. 1 s. */
+function checkingIntervalMs(limits: HttpLimits): number {
+  return Math.min(1000, Math.max(50, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 10)));
+}
 
 /**
  * Appends a handler header to a flat list that starts with content-type and content-length;
@@ -35,7 +53,11 @@ export class HttpTrigger implements Trigger {
   private readonly dispatchEvent: (event: Event, done: EventCallback) => void;
   private readonly logger: Logger;
   private readonly info: TriggerInfo;
-  private readonly maxBody: number;
+  private readonly limits: HttpLimits;
+  /** Request body bytes held, from their arrival until their request is answered. */
+  private readonly requestBytes: ByteBudget;
+  /** Bytes of responses written but not yet taken by their clients. */
+  private readonly pendingResponses: ByteBudget;
   private readonly cors: CorsSettings | undefined;
   private readonly port: number;
   private readonly host: string;
@@ -52,7 +74,9 @@ export class HttpTrigger implements Trigger {
     this.dispatchEvent = dispatcherOf(options.submitter);
     this.logger = options.logger;
     this.info = Object.freeze({ kind: options.config.kind, name: options.name });
-    this.maxBody = attrs.maxRequestBodySize as number;
+    this.limits = readHttpLimits(options.name, attrs, options.config.numWorkers ?? 1);
+    this.requestBytes = new ByteBudget(this.limits.maxBufferedRequestBytes);
+    this.pendingResponses = new ByteBudget(this.limits.maxPendingResponseBytes);
     this.cors = corsSettings(attrs.cors);
     this.port = attrs.port as number;
     this.host = attrs.host as string;
@@ -62,8 +86,20 @@ export class HttpTrigger implements Trigger {
         batchSize: batch.batchSize, timeoutMs: batch.timeoutMs, trigger: this.info, idPrefix: this.idPrefix, dispatch: this.dispatchEvent,
       });
     }
-    this.server = createServer((req, res) => this.onRequest(req, res));
+    const { headersTimeoutMs, requestTimeoutMs, maxConnections } = this.limits;
+    // node:http answers 408 and closes a connection whose headers or whole request are late.
+    this.server = createServer({ headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs,
+      connectionsCheckingInterval: checkingIntervalMs(this.limits) }, (req, res) => this.onRequest(req, res));
     this.server.keepAliveTimeout = 65_000;
+    // Connections past the cap are closed as soon as they are accepted.
+    this.server.maxConnections = maxConnections;
+    // A client that half-closes after its request (`nc -N`, some HTTP/1.0 tools) still gets the
+    // whole response: by default node:http would end the socket at once, cutting a response
+    // written piece by piece (writeBody) or one whose handler is still running. The switch is
+    // node:http's own, untyped (https sets it); a test here catches it going away.
+    (this.server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+    // Without this listener node:http answers `100 Continue` before anyone looked at the request.
+    this.server.on('checkContinue', (req, res) => this.onExpectContinue(req, res));
   }
 
   async start(): Promise<void> {
@@ -107,15 +143,40 @@ export class HttpTrigger implements Trigger {
       this.requestDone();
       return;
     }
+    if (this.pendingResponses.spent) {
+      this.refuse(req, res, 503, ErrorCodes.OVERLOADED, this.pendingResponses.limit,
+        `the function's responses are waiting on clients that read slowly (more than ${this.pendingResponses.limit} bytes, maxPendingResponseBytes); retry later`);
+      return;
+    }
     const seq = (this.nextId += 1);
     if (!hasBody(req)) {
       this.dispatch(req, res, seq, undefined);
       return;
     }
-    readBody(req, this.maxBody).then(
-      (body) => this.dispatch(req, res, seq, body),
+    readBody(req, { limit: this.limits.maxBody, idleMs: this.limits.bodyIdleTimeoutMs, budget: this.requestBytes }).then(
+      (body) => {
+        // The body is the event's until the request is answered (or its client goes away).
+        if (body.length > 0) res.once('close', () => this.requestBytes.give(body.length));
+        this.dispatch(req, res, seq, body);
+      },
       (err: unknown) => this.rejectBody(req, res, err),
     );
+  }
+
+  /**
+   * `Expect: 100-continue`: a body that would be refused is refused before the client sends
+   * it, with no `100 Continue` first; otherwise the client is told to go on.
+   */
+  private onExpectContinue(req: IncomingMessage, res: ServerResponse): void {
+    const declared = Number(req.headers['content-length']);
+    if (declared > this.limits.maxBody) {
+      this.active += 1;
+      this.refuse(req, res, 413, ErrorCodes.BODY_TOO_LARGE, this.limits.maxBody, `request body larger than ${this.limits.maxBody} bytes`);
+      return;
+    }
+    // Refused for slow clients' responses too (in onRequest), then also without `100 Continue`.
+    if (!this.pendingResponses.spent) res.writeContinue();
+    this.onRequest(req, res);
   }
 
   private dispatch(req: IncomingMessage, res: ServerResponse, seq: number, body: Buffer | undefined): void {
@@ -149,7 +210,21 @@ export class HttpTrigger implements Trigger {
       this.sendError(req, res, createError(ErrorCodes.INVALID_RESPONSE, 'invalid response headers', { cause: err }), event.id);
       return;
     }
-    res.end(body);
+    if ((headers[3] as number) > UNTRACKED_RESPONSE_BYTES) this.trackPending(res, headers[3] as number);
+    writeBody(res, body);
+  }
+
+  /**
+   * Counts a large response's bytes as pending until it is done (or its connection closes),
+   * and closes its connection if the client takes nothing for responseIdleTimeout. (After the
+   * response, node:http sets the socket's keep-alive timeout in place of this one.)
+   */
+  private trackPending(res: ServerResponse, bytes: number): void {
+    this.pendingResponses.take(bytes);
+    res.once('close', () => this.pendingResponses.give(bytes));
+    // A 'timeout' listener of our own: node:http leaves a timed-out socket open when its
+    // response is still being written.
+    res.setTimeout(this.limits.responseIdleTimeoutMs, () => res.destroy());
   }
 
   private sendError(req: IncomingMessage, res: ServerResponse, err: unknown, id: string): void {
@@ -167,16 +242,25 @@ export class HttpTrigger implements Trigger {
   }
 
   private rejectBody(req: IncomingMessage, res: ServerResponse, err: unknown): void {
-    if (!(err instanceof BodyTooLargeError)) {
+    if (!(err instanceof BodyRefusedError)) {
       this.logger.warnWith('request body could not be read', { error: (err as Error).message });
       res.destroy();
       this.requestDone();
       return;
     }
-    // Close the connection after answering: the rest of an oversized body is never read.
-    res.writeHead(413, { 'content-type': 'application/json', connection: 'close' })
-      .end(JSON.stringify({ error: err.message, code: ErrorCodes.BODY_TOO_LARGE, limit: err.limit }));
-    res.once('finish', () => req.socket.destroySoon());
+    this.refuse(req, res, err.status, REFUSAL_CODES[err.reason], err.limit, err.message);
+  }
+
+  /**
+   * Answers a request the trigger will not run, with a coded JSON body, and closes the
+   * connection once the answer is out: the rest of its body is never read.
+   */
+  private refuse(req: IncomingMessage, res: ServerResponse, status: number, code: string, limit: number, message: string): void {
+    const headers: OutgoingHeaders = { 'content-type': 'application/json', connection: 'close' };
+    if (status === 503) headers['retry-after'] = '1';
+    if (this.cors) Object.assign(headers, actualRequestHeaders(this.cors, req.headers.origin));
+    res.writeHead(status, STATUS_CODES[status], headers).end(JSON.stringify({ error: message, code, limit }));
+    res.once('finish', () => req.socket?.destroy());
     this.requestDone();
   }
 
