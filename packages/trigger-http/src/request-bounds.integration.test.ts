@@ -144,6 +144,19 @@ describe('HTTP trigger bounds: memory under hostile uploads (real processor)', (
     expect(await res.text()).toBe('got 10');
   });
 
+  it('serves 20 small chunked uploads at once when maxBufferedRequestBytes is raised for them', async () => {
+    // Each body of unknown length holds maxRequestBodySize (4 MiB) of the budget while it is read.
+    const p = await serve(['maxBufferedRequestBytes: 104857600']);
+    const bodies = Array.from({ length: 20 }, (_, i) => `upload ${i} `.repeat(50));
+    const answers = await Promise.all(bodies.map(async (text) => {
+      // A stream body: fetch sends it chunked, with no Content-Length.
+      const body = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode(text)); c.close(); } });
+      const res = await fetch(p.url, { method: 'POST', body, duplex: 'half' } as RequestInit);
+      return `${res.status} ${await res.text()}`;
+    }));
+    expect(answers).toEqual(bodies.map((b) => `200 got ${b.length}`));
+  });
+
   it('refuses a body that does not fit maxBufferedRequestBytes with 503 and a clear coded message, before reading it', async () => {
     const p = await serve(['maxRequestBodySize: 1000000', 'maxBufferedRequestBytes: 1500000']);
     const first = connect(p.port, '127.0.0.1');
