@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listeningAddresses } from '@nucleon/processor/testing';
 import { runNucleon } from './test-helpers/cli-process.js';
 
 let home: string;
@@ -18,29 +18,6 @@ afterAll(async () => {
   await runNucleon(['delete', 'two-http'], { cwd: home, env });
   await rm(home, { recursive: true, force: true });
 });
-
-/** Every TCP socket `pid` listens on, as "address:port", read from /proc (IPv4 and IPv6). */
-function listeningAddresses(pid: number): string[] {
-  const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    const target = (() => { try { return readlinkSync(`/proc/${pid}/fd/${fd}`); } catch { return ''; } })();
-    const m = /^socket:\[(\d+)\]$/.exec(target);
-    if (m) inodes.add(m[1]!);
-  }
-  const found: string[] = [];
-  for (const table of ['tcp', 'tcp6']) {
-    for (const line of readFileSync(`/proc/${pid}/net/${table}`, 'utf8').split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols.length < 10 || cols[3] !== '0A' || !inodes.has(cols[9]!)) continue; // 0A: LISTEN
-      const [hex, port] = cols[1]!.split(':');
-      const address = table === 'tcp'
-        ? hex!.match(/../g)!.reverse().map((b) => parseInt(b, 16)).join('.')
-        : hex === '00000000000000000000000000000000' ? '::' : hex === '00000000000000000000000001000000' ? '::1' : hex!;
-      found.push(`${address}:${parseInt(port!, 16)}`);
-    }
-  }
-  return found.sort();
-}
 
 describe('listeners of a function with two HTTP triggers on the local platform', () => {
   it('binds every socket on loopback, the second trigger included', async () => {

@@ -1,29 +1,6 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { TriggerAddress } from '@nucleon/core';
-import { functionDir, functionYaml, startProcessor } from '../src/testing/index.js';
-
-/** Every TCP socket `pid` listens on, as "address:port", read from /proc (IPv4 and IPv6). */
-function listeningAddresses(pid: number): string[] {
-  const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    let target = '';
-    try { target = readlinkSync(`/proc/${pid}/fd/${fd}`); } catch { /* closed meanwhile */ }
-    const m = /^socket:\[(\d+)\]$/.exec(target);
-    if (m) inodes.add(m[1]!);
-  }
-  const found: string[] = [];
-  for (const table of ['tcp', 'tcp6']) {
-    for (const line of readFileSync(`/proc/${pid}/net/${table}`, 'utf8').split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols.length < 10 || cols[3] !== '0A' || !inodes.has(cols[9]!)) continue; // 0A: LISTEN
-      const [hex, port] = cols[1]!.split(':');
-      const address = table === 'tcp' ? hex!.match(/../g)!.reverse().map((b) => parseInt(b, 16)).join('.') : `[${hex}]`;
-      found.push(`${address}:${parseInt(port!, 16)}`);
-    }
-  }
-  return found.sort();
-}
+import { functionDir, functionYaml, listeningAddresses, startProcessor } from '../src/testing/index.js';
 
 const TWO_HTTP = '    a:\n      kind: http\n    b:\n      kind: http\n      attributes:\n        port: 0\n';
 
