@@ -52,7 +52,7 @@ export { CORE_VERSION } from './version.js';
 export type Handler = (context: import('./context.js').Context, event: import('./event.js').Event) => unknown;
 /** initContext signature. */
 export type InitContext = (context: import('./context.js').Context) => unknown;
-export { findFreePort, hasHttpTrigger, needsDefaultHttpTrigger, probeReady, sleep } from './platform-support.js';
+export { findFreePort, hasHttpTrigger, needsDefaultHttpTrigger, probeAddresses, probeReady, sleep } from './platform-support.js';
 export { findProcessorFailure } from './processor-failure.js';
 export type { ProcessorFailure } from './processor-failure.js';
 export { AttemptRunner, dispatcherOf } from './delivery/attempt-runner.js';

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import type { FunctionConfig } from './config/types.js';
+import type { TriggerAddress } from './plugin.js';
 
 // Small helpers every platform needs, shared so the local and Docker platforms agree.
 
@@ -44,6 +45,31 @@ export async function probeReady(adminPort: number, timeoutMs = 1000): Promise<b
   } catch {
     return false;
   }
+}
+
+/**
+ * What a processor's admin server on 127.0.0.1 says on `GET /addresses`: every listening
+ * address of every trigger. Undefined when it does not answer within `timeoutMs`, answers
+ * otherwise than 200 (a processor older than `/addresses`), or answers outside the contract.
+ */
+export async function probeAddresses(adminPort: number, timeoutMs = 1000): Promise<TriggerAddress[] | undefined> {
+  if (!(adminPort > 0)) return undefined;
+  try {
+    const res = await fetch(`http://127.0.0.1:${adminPort}/addresses`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (res.status !== 200) {
+      await res.body?.cancel();
+      return undefined;
+    }
+    const body = (await res.json()) as { addresses?: unknown };
+    return Array.isArray(body.addresses) && body.addresses.every(isTriggerAddress) ? body.addresses : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isTriggerAddress(value: unknown): value is TriggerAddress {
+  const v = value as Partial<TriggerAddress> | null;
+  return typeof v === 'object' && v !== null && typeof v.trigger === 'string' && typeof v.kind === 'string' && typeof v.url === 'string';
 }
 
 const isHttpKind = (kind: string): boolean => kind === 'http' || kind === '@nucleon/trigger-http';

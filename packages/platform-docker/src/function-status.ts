@@ -1,7 +1,7 @@
 import type { ContainerInspectInfo } from 'dockerode';
-import { type FunctionStatus, probeReady } from '@nucleon/core';
+import { type FunctionStatus, probeAddresses, probeReady } from '@nucleon/core';
 import type { FunctionLabels } from './labels.js';
-import { reachableAddresses, recordedAddresses, reportedAddresses } from './trigger-addresses.js';
+import { reachableAddresses, recordedAddresses } from './trigger-addresses.js';
 
 /** The platform name reported in every status. */
 export const PLATFORM_NAME = 'docker';
@@ -17,7 +17,7 @@ export async function statusOf(labels: FunctionLabels, info: ContainerInspectInf
   const { State: s } = info;
   const running = s.Running && !s.Restarting && !s.Paused;
   const [ready, reported] = running
-    ? await Promise.all([probeReady(labels.adminPort, probeTimeoutMs), reportedAddresses(labels.adminPort, probeTimeoutMs)])
+    ? await Promise.all([probeReady(labels.adminPort, probeTimeoutMs), probeAddresses(labels.adminPort, probeTimeoutMs)])
     : [false, undefined];
   let state: FunctionStatus['state'] = 'ready';
   let message: string | undefined;

@@ -3,31 +3,6 @@ import type { TriggerAddress } from '@nucleon/core';
 import { httpTriggers } from './http-triggers.js';
 import type { FunctionLabels } from './labels.js';
 
-function isTriggerAddress(value: unknown): value is TriggerAddress {
-  const v = value as Partial<TriggerAddress> | null;
-  return typeof v === 'object' && v !== null && typeof v.trigger === 'string' && typeof v.kind === 'string' && typeof v.url === 'string';
-}
-
-/**
- * What the processor's admin server says on `GET /addresses`: every listening address of
- * every trigger. Undefined when it does not answer in time, answers otherwise than 200 (a
- * processor older than `/addresses`), or answers something else than the contract.
- */
-export async function reportedAddresses(adminPort: number, timeoutMs = 1000): Promise<TriggerAddress[] | undefined> {
-  if (!(adminPort > 0)) return undefined;
-  try {
-    const res = await fetch(`http://127.0.0.1:${adminPort}/addresses`, { signal: AbortSignal.timeout(timeoutMs) });
-    if (res.status !== 200) {
-      await res.body?.cancel();
-      return undefined;
-    }
-    const body = (await res.json()) as { addresses?: unknown };
-    return Array.isArray(body.addresses) && body.addresses.every(isTriggerAddress) ? body.addresses : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The reported addresses as a client on the host reaches them. On the host network they are
  * the host's own. In bridge mode the processor reports ports inside the container: each

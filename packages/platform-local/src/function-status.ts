@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { type FunctionStatus, probeReady, type TriggerAddress } from '@nucleon/core';
+import { type FunctionStatus, probeAddresses, probeReady, type TriggerAddress } from '@nucleon/core';
 import { clientHost, DEFAULT_HTTP_HOST } from './http-binding.js';
 import { isOurProcessor, isOurs } from './liveness.js';
 import type { FunctionRecord } from './state-store.js';
@@ -43,7 +43,7 @@ export async function statusOf(record: FunctionRecord, logFile: string, probeTim
     status.url = `http://${clientHost(record.httpHost ?? DEFAULT_HTTP_HOST)}:${record.httpPort}`;
     status.httpPort = record.httpPort;
   }
-  const addresses = (ready ? await fetchAddresses(record.adminPort, probeTimeoutMs) : undefined) ?? recordedAddresses(record, status.url);
+  const addresses = (ready ? await probeAddresses(record.adminPort, probeTimeoutMs) : undefined) ?? recordedAddresses(record, status.url);
   if (addresses) status.addresses = addresses;
   if (state === 'stopped') status.message = `processor (pid ${record.pid}) is not running; see ${logFile}`;
   if (state === 'error') status.message = notReadyMessage(record, supervisor);
@@ -57,23 +57,6 @@ function notReadyMessage(record: FunctionRecord, supervisor: SupervisorState | u
     return `processor ${how}${exit.reason ? ` (${exit.reason})` : ''} at ${exit.at}; restart ${supervisor.restarts} at ${supervisor.nextRestartAt ?? 'soon'}`;
   }
   return `processor (pid ${supervisor?.processorPid ?? record.pid}) is running but not ready`;
-}
-
-/** The processor's own list of listening addresses (`GET /addresses` on its admin server), or undefined. */
-export async function fetchAddresses(adminPort: number, timeoutMs: number): Promise<TriggerAddress[] | undefined> {
-  try {
-    const response = await fetch(`http://127.0.0.1:${adminPort}/addresses`, { signal: AbortSignal.timeout(timeoutMs) });
-    if (response.status !== 200) return undefined;
-    const body = (await response.json()) as { addresses?: unknown };
-    return Array.isArray(body.addresses) && body.addresses.every(isTriggerAddress) ? body.addresses : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isTriggerAddress(value: unknown): value is TriggerAddress {
-  const a = value as TriggerAddress;
-  return typeof a === 'object' && a !== null && typeof a.trigger === 'string' && typeof a.kind === 'string' && typeof a.url === 'string';
 }
 
 /** The one address the platform recorded itself: the HTTP trigger it chose the port of. */
