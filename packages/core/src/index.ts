@@ -19,7 +19,7 @@ export type {
   PluginKind, PluginBase, Plugin, AttributeSpec, AttributeSchema,
   EventSubmitter, EventCallback, Trigger, TriggerPlugin, TriggerCreateOptions,
   Runtime, RuntimeWorker, RuntimePlugin, RuntimeCreateOptions,
-  Platform, PlatformPlugin, PlatformCreateOptions, FunctionStatus, TriggerAddress, DeployRequest, LogsOptions,
+  Platform, PlatformPlugin, PlatformCreateOptions, FunctionStatus, TriggerAddress, DeployRequest, DeleteOptions, LogsOptions,
 } from './plugin.js';
 export type {
   FunctionConfig, FunctionMetadata, FunctionSpec, TriggerConfig, EnvVar, Resources, ResourceList,

@@ -166,6 +166,12 @@ export interface DeployRequest {
   signal?: AbortSignal;
 }
 
+/** What `Platform.delete` may be given besides the name. */
+export interface DeleteOptions {
+  /** One short line per step of a delete that waits (Kubernetes: the resource, then its pods). */
+  onProgress?: (message: string) => void;
+}
+
 export interface LogsOptions {
   follow?: boolean;
   signal?: AbortSignal;
@@ -182,7 +188,7 @@ export interface Platform {
   /** The configuration the function was deployed with (for `get -o yaml` and `export`), when the platform keeps it. */
   getConfig?(name: string): Promise<FunctionConfig | undefined>;
   list(): Promise<FunctionStatus[]>;
-  delete(name: string): Promise<void>;
+  delete(name: string, options?: DeleteOptions): Promise<void>;
   /** Log lines of the function's processor, oldest first; with `follow`, until aborted. */
   logs(name: string, options?: LogsOptions): AsyncIterable<string>;
 }

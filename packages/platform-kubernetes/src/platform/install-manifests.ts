@@ -1,0 +1,91 @@
+import type {
+  KubernetesObject, V1ClusterRole, V1ClusterRoleBinding, V1CustomResourceDefinition, V1Deployment, V1Namespace, V1RoleBinding, V1ServiceAccount,
+} from '@kubernetes/client-node';
+import { MANAGED_BY, MANAGED_BY_LABEL, NUCLIO_API_GROUP, NUCLIO_PLURAL } from '../objects/resource.js';
+
+/** The name of the controller's Deployment, ServiceAccount, ClusterRole and binding. */
+export const CONTROLLER_NAME = 'nucleon-controller';
+/** The label its pods carry, to find them. */
+export const CONTROLLER_LABEL = { 'app.kubernetes.io/name': CONTROLLER_NAME } as const;
+
+export interface InstallOptions {
+  /** Where the controller runs; what it watches unless `watchAll`. */
+  namespace: string;
+  /** The controller image (`<registry>/nucleon/controller:<version>`). */
+  image: string;
+  /** The NuclioFunction CRD (`nuclioFunctionCrd()`). */
+  crd: V1CustomResourceDefinition;
+  /** Watch NuclioFunctions in every namespace (a ClusterRoleBinding) rather than in `namespace` only. */
+  watchAll?: boolean;
+  /** The API server as the controller's pod reaches it on the node's host network. */
+  apiServer?: { host: string; port: number };
+}
+
+const labels = { [MANAGED_BY_LABEL]: MANAGED_BY, ...CONTROLLER_LABEL };
+const WRITE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+
+/**
+ * What `nucleon kube install` applies, in order: the CRD, the namespace, the controller's
+ * ServiceAccount, a ClusterRole with only what the controller touches (NuclioFunctions and
+ * their status; the ConfigMaps, Deployments, Services, autoscalers and ingresses it owns;
+ * pods and their logs read-only; its Lease; events), bound in the namespace (a RoleBinding:
+ * the rights hold there only) or cluster-wide with `watchAll`, and the controller's
+ * Deployment on the host network (no kube-proxy here: it reaches the API server on 127.0.0.1).
+ */
+export function installObjects(options: InstallOptions): KubernetesObject[] {
+  const { namespace, image } = options;
+  const api = options.apiServer ?? { host: '127.0.0.1', port: 6443 };
+  const namespaceObject: V1Namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } } };
+  const serviceAccount: V1ServiceAccount = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: CONTROLLER_NAME, namespace, labels } };
+  const role: V1ClusterRole = {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: CONTROLLER_NAME, labels },
+    rules: [
+      { apiGroups: [NUCLIO_API_GROUP], resources: [NUCLIO_PLURAL], verbs: ['get', 'list', 'watch', 'update', 'patch'] },
+      { apiGroups: [NUCLIO_API_GROUP], resources: [`${NUCLIO_PLURAL}/status`], verbs: ['get', 'update', 'patch'] },
+      { apiGroups: [''], resources: ['configmaps', 'services'], verbs: WRITE },
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: WRITE },
+      { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: WRITE },
+      { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: WRITE },
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update'] },
+      { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+    ],
+  };
+  const subjects = [{ kind: 'ServiceAccount', name: CONTROLLER_NAME, namespace }];
+  const roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: CONTROLLER_NAME };
+  const binding: V1RoleBinding | V1ClusterRoleBinding = options.watchAll
+    ? { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: CONTROLLER_NAME, labels }, roleRef, subjects }
+    : { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: CONTROLLER_NAME, namespace, labels }, roleRef, subjects };
+  const deployment: V1Deployment = {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: CONTROLLER_NAME, namespace, labels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { ...CONTROLLER_LABEL } },
+      // One leader at a time anyway (the Lease); Recreate avoids two pods during an upgrade.
+      strategy: { type: 'Recreate' },
+      template: {
+        metadata: { labels },
+        spec: {
+          serviceAccountName: CONTROLLER_NAME,
+          hostNetwork: true,
+          dnsPolicy: 'ClusterFirstWithHostNet',
+          containers: [{
+            name: 'controller',
+            image,
+            imagePullPolicy: 'IfNotPresent',
+            args: ['--namespace', options.watchAll ? '*' : namespace],
+            env: [
+              { name: 'KUBERNETES_SERVICE_HOST', value: api.host },
+              { name: 'KUBERNETES_SERVICE_PORT', value: String(api.port) },
+              { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+              { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+            ],
+            resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '512Mi' } },
+          }],
+        },
+      },
+    },
+  };
+  return [options.crd, namespaceObject, serviceAccount, role, binding, deployment];
+}

@@ -1,0 +1,88 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import { sleep } from '@nucleon/core';
+import type { NuclioFunctionResource } from '../objects/resource.js';
+import type { ClusterClient } from './cluster-client.js';
+import { podSelector } from './function-resource.js';
+import { podsLine } from './pod-summary.js';
+
+/** How a wait for a deployed function ended. */
+export type WaitOutcome =
+  | { kind: 'ready'; resource: NuclioFunctionResource; pods: V1Pod[] }
+  | { kind: 'error'; resource: NuclioFunctionResource; pods: V1Pod[] }
+  | { kind: 'timeout'; resource: NuclioFunctionResource | undefined; pods: V1Pod[]; statusSeen: boolean }
+  | { kind: 'gone' }
+  | { kind: 'aborted' };
+
+export interface WaitOptions {
+  client: ClusterClient;
+  namespace: string;
+  name: string;
+  /** The `metadata.generation` the apply produced: an older status is about the old spec. */
+  generation: number;
+  timeoutMs: number;
+  progress: (line: string) => void;
+  signal?: AbortSignal;
+  /** After this long with no status for this generation, say the controller may be missing. */
+  noControllerAfterMs?: number;
+  intervalMs?: number;
+}
+
+/** After this long with no status from the controller, the progress says it may not be running. */
+export const NO_CONTROLLER_AFTER_MS = 10_000;
+
+/**
+ * Polls the NuclioFunction and its pods until the controller reports `ready` for `generation`
+ * (`status.observedGeneration >= generation`), reports `error` for it, the resource goes, the
+ * signal aborts, or `timeoutMs` passes. Progress: `waiting for the controller`, a line per
+ * change of the pods (`pods: 0/1 ready (Pending: ...)`), and once, when no status came within
+ * `noControllerAfterMs`, that the controller may not be running.
+ */
+export async function waitForFunction(options: WaitOptions): Promise<WaitOutcome> {
+  const { client, namespace, name, generation, progress, signal } = options;
+  const intervalMs = options.intervalMs ?? 500;
+  const started = Date.now();
+  const until = started + options.timeoutMs;
+  const warnAt = started + (options.noControllerAfterMs ?? NO_CONTROLLER_AFTER_MS);
+  let warned = false;
+  let statusSeen = false;
+  let lastLine = '';
+  let lastState = '';
+  let resource: NuclioFunctionResource | undefined;
+  let pods: V1Pod[] = [];
+  progress('waiting for the controller');
+  for (;;) {
+    if (signal?.aborted) return { kind: 'aborted' };
+    resource = await client.getFunction(namespace, name);
+    if (!resource) return { kind: 'gone' };
+    pods = await client.listPods(namespace, podSelector(name));
+    const status = resource.status;
+    const current = status !== undefined && (status.observedGeneration ?? -1) >= generation;
+    if (current) {
+      statusSeen = true;
+      if (status.state !== lastState) {
+        lastState = status.state;
+        if (status.state !== 'ready') progress(`controller: ${status.state}${status.message ? ` (${status.message})` : ''}`);
+      }
+      if (status.state === 'ready') return { kind: 'ready', resource, pods };
+      if (status.state === 'error') return { kind: 'error', resource, pods };
+    }
+    const line = podsLine(pods, status?.replicas ?? replicasOf(resource));
+    if ((pods.length > 0 || current) && line !== lastLine) {
+      lastLine = line;
+      progress(line);
+    }
+    const now = Date.now();
+    if (!statusSeen && !warned && now >= warnAt) {
+      warned = true;
+      progress(`no status from the controller after ${Math.round((now - started) / 1000)} s: is it running? (\`nucleon kube install\`, or \`nucleon kube controller\` in another terminal)`);
+    }
+    if (now >= until) return { kind: 'timeout', resource, pods, statusSeen };
+    await sleep(Math.min(intervalMs, Math.max(0, until - now)), signal);
+  }
+}
+
+function replicasOf(resource: NuclioFunctionResource): number | undefined {
+  const { replicas, minReplicas } = resource.spec as { replicas?: unknown; minReplicas?: unknown };
+  if (typeof replicas === 'number') return replicas;
+  return typeof minReplicas === 'number' ? Math.max(minReplicas, 1) : 1;
+}
