@@ -143,7 +143,7 @@ async function ensureProcessorImage(docker: Docker, baseImage: string, bundle: B
 }
 
 /** Sends the context to the engine and follows the build; resolves with the image id. */
-async function runBuild(docker: Docker, context: string, image: string, progress: (line: string) => void): Promise<string> {
+export async function runBuild(docker: Docker, context: string, image: string, progress: (line: string) => void): Promise<string> {
   const log: string[] = [];
   let step = '';
   let id = '';

@@ -8,3 +8,7 @@ export { bundleProcessor } from './processor-bundle.js';
 export type { Bundle, BundleOptions, PackageLocator } from './processor-bundle.js';
 export { IMAGE_PATHS, cacheDir } from './paths.js';
 export { openDocker } from './engine.js';
+export { pushImage, splitReference } from './push-image.js';
+export type { PushRequest } from './push-image.js';
+export { buildControllerImage, renderControllerDockerfile, CONTROLLER_MAIN } from './controller-image.js';
+export type { ControllerImageRequest } from './controller-image.js';

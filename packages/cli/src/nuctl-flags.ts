@@ -10,8 +10,8 @@ interface NuctlFlag {
 const value = (flags: string): NuctlFlag => ({ flags, takesValue: true });
 const bool = (flags: string): NuctlFlag => ({ flags, takesValue: false });
 
-/** nuctl's global flags that mean nothing here (Kubernetes access). */
-const GLOBAL: readonly NuctlFlag[] = [value('-k, --kubeconfig')];
+/** nuctl's global flags that mean nothing here (none left: `-k/--kubeconfig` is the kube platform's). */
+const GLOBAL: readonly NuctlFlag[] = [];
 
 /**
  * nuctl's build flags (shared by `deploy`) that Nucleon has no equivalent for. `-i/--image`
@@ -28,7 +28,7 @@ const DEPLOY: readonly NuctlFlag[] = [
   value('--nodeSelector'), value('--nodeName'), value('--priorityClassName'), value('--preemptionPolicy'),
   bool('-d, --disable'), value('--run-as-user'), value('--run-as-group'), value('--fsgroup'), value('--target-cpu'),
   bool('--publish'), value('--data-bindings'), value('--http-trigger-service-type'), value('--platform-config'),
-  value('--run-registry'), value('--project-name'), value('--volume'), bool('--skip-spec-cleanup'),
+  value('--project-name'), value('--volume'), bool('--skip-spec-cleanup'),
   bool('--redeploy-with-report-file'), bool('--no-report'), bool('--verify-external-registry'), value('--input-image-file'),
   value('--output-file'), bool('--no-build'), bool('--deploy-all'), bool('-w, --wait'), value('--exclude-projects'),
   value('--exclude-functions'), bool('--exclude-functions-with-gpu'), bool('--imported-only'), value('--wait-timeout'),
@@ -36,7 +36,8 @@ const DEPLOY: readonly NuctlFlag[] = [
 
 /** Per command: the nuctl flags to refuse by name. */
 export const UNSUPPORTED_NUCTL_FLAGS: Readonly<Record<string, readonly NuctlFlag[]>> = {
-  deploy: [...GLOBAL, ...BUILD.filter((f) => f.flags !== '--output-image-file'), ...DEPLOY],
+  // `-r/--registry` and `--run-registry` are deploy's (the kube platform pushes there).
+  deploy: [...GLOBAL, ...BUILD.filter((f) => f.flags !== '--output-image-file' && f.flags !== '-r, --registry'), ...DEPLOY],
   build: [...GLOBAL, ...BUILD],
   get: [...GLOBAL, value('-l, --labels')],
   delete: [...GLOBAL],

@@ -146,8 +146,8 @@ describe('nuctl\'s command shape (built CLI, real processors)', () => {
 
   it('refuses an unsupported nuctl flag (exit 2), a typo\'d runtime and a bad trigger attribute (exit 4) before any process starts', async () => {
     await writeFile(join(home, 'handler.py'), HANDLER_PY);
-    const flag = await nucleon('deploy', 'f', '-p', 'handler.py', '--runtime', 'python', '--handler', 'handler:h', '--run-registry', 'r.io');
-    expect(flag).toMatchObject({ code: 2, stdout: '', stderr: 'error: --run-registry is a nuctl flag Nucleon does not support yet; see docs/cli.md\n' });
+    const flag = await nucleon('deploy', 'f', '-p', 'handler.py', '--runtime', 'python', '--handler', 'handler:h', '--publish');
+    expect(flag).toMatchObject({ code: 2, stdout: '', stderr: 'error: --publish is a nuctl flag Nucleon does not support yet; see docs/cli.md\n' });
 
     const typo = await nucleon('deploy', 'f', '-p', 'handler.py', '--runtime', 'pyhton', '--handler', 'handler:h');
     expect(typo.code).toBe(4);

@@ -7,6 +7,7 @@ import { registerGet } from './commands/get.js';
 import { registerImages } from './commands/images.js';
 import { registerInit } from './commands/init.js';
 import { registerInvoke } from './commands/invoke.js';
+import { registerKube } from './commands/kube.js';
 import { registerLogs } from './commands/logs.js';
 import { registerRun } from './commands/run.js';
 import { registerVersion } from './commands/version.js';
@@ -44,6 +45,7 @@ export function createProgram(output?: OutputConfiguration): Command {
   registerDelete(program);
   registerLogs(program);
   registerExport(program);
+  registerKube(program);
   registerVersion(program);
   refuseNuctlCommands(program);
   return program;

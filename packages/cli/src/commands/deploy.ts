@@ -6,12 +6,16 @@ import { prepareFunction } from '../config/prepare-function.js';
 import { exportedConfig, statusFields } from '../function-view.js';
 import { refuseNuctlFlags, UNSUPPORTED_NUCTL_FLAGS } from '../nuctl-flags.js';
 import { InterruptedError, watchInterrupts, type Interrupts } from '../interrupt.js';
-import { openPlatform } from '../platforms.js';
+import { canonicalPlatform, openPlatform } from '../platforms.js';
+import { checkRegistryFlags, pushFunctionImage, type RegistryOptionValues } from '../registry.js';
 import { releaseSourceFolder } from '../source/source-dir.js';
 import { addImageOptions, buildImage, type ImageOptionValues } from './build.js';
-import { addFunctionOptions, functionFlags, platformOption, type FunctionOptionValues } from './function-options.js';
+import { openDocker } from '@nucleon/builder';
+import {
+  addClusterOptions, addFunctionOptions, functionFlags, platformOption, type ClusterOptionValues, type FunctionOptionValues,
+} from './function-options.js';
 
-interface DeployOptions extends FunctionOptionValues, ImageOptionValues {
+interface DeployOptions extends FunctionOptionValues, ImageOptionValues, RegistryOptionValues, ClusterOptionValues {
   platform: string;
   output: 'text' | 'json' | 'yaml';
   image?: string;
@@ -19,7 +23,7 @@ interface DeployOptions extends FunctionOptionValues, ImageOptionValues {
 }
 
 /** Platforms that run images: `deploy` builds one first unless --image names it. */
-const IMAGE_PLATFORMS = new Set(['docker']);
+const IMAGE_PLATFORMS = new Set(['docker', 'kube']);
 
 /** Progress lines on stderr, one per step, so a deploy is never a silent wait. */
 function progress(line: string): void {
@@ -30,8 +34,10 @@ function progress(line: string): void {
 export function registerDeploy(program: Command): void {
   const command = program.command('deploy')
     .description('deploy a function to a platform (replacing a running one of the same name once the new one is ready)');
-  addImageOptions(addFunctionOptions(command))
-    .option('--image <image>', 'docker platform: run this image instead of building one (as spec.image; nuctl\'s --run-image)')
+  addClusterOptions(addImageOptions(addFunctionOptions(command)))
+    .option('--image <image>', 'docker and kube platforms: run this image instead of building one (as spec.image; nuctl\'s --run-image)')
+    .option('-r, --registry <host[:port][/path]>', 'kube: push the built image there (default $NUCLEON_REGISTRY, else 127.0.0.1:5000, the local registry)')
+    .option('--run-registry <host[:port][/path]>', 'kube: the registry as the cluster pulls from it (default: --registry)')
     .addOption(platformOption())
     .option('-v, --verbose', 'also print the configuration being deployed (YAML) on stderr')
     .addOption(new Option('-o, --output <format>', 'what to print on success').choices(['text', 'json', 'yaml']).default('text'))
@@ -40,7 +46,9 @@ export function registerDeploy(program: Command): void {
       'Progress goes to stderr as `deploy: ...` lines, configuration warnings as `warning: <path>: ...`.\n' +
       'Exit codes: 0 deployed and ready, 1 deploy failed (the processor\'s error and this attempt\'s log tail are\n' +
       'printed), 2 usage, 4 invalid configuration (checked before anything starts), 130/143 interrupted by\n' +
-      'Ctrl-C/SIGTERM (the platform stops what this attempt started; a second Ctrl-C exits at once).');
+      'Ctrl-C/SIGTERM (the platform stops what this attempt started; a second Ctrl-C exits at once).\n' +
+      '--platform kube builds the image, pushes it as <registry>/nucleon/<name>:<image id> and applies a NuclioFunction\n' +
+      '(namespace -n); the controller runs it on the node\'s host network, so the URL is http://127.0.0.1:<port>.');
   refuseNuctlFlags(command, UNSUPPORTED_NUCTL_FLAGS.deploy!)
     .action(async (positional: string | undefined, opts: DeployOptions) => {
       const interrupts = watchInterrupts('stopping the deployment');
@@ -58,13 +66,15 @@ export function registerDeploy(program: Command): void {
  * stopped what it started (a second signal exits at once).
  */
 async function deploy(positional: string | undefined, opts: DeployOptions, interrupts: Interrupts): Promise<void> {
+  const platformName = canonicalPlatform(opts.platform);
+  checkRegistryFlags(opts, platformName);
   const loaded = await prepareFunction(functionFlags(positional, opts), progress);
-  const platform = openPlatform(opts.platform);
+  const platform = openPlatform(opts.platform, { namespace: opts.namespace ?? loaded.config.metadata.namespace, kubeconfig: opts.kubeconfig, context: opts.context });
   let config = loaded.config;
   process.stderr.write(formatWarnings([...loaded.warnings, ...(platform.unappliedFields?.(config) ?? [])]));
   if (opts.verbose) process.stderr.write(stringify(exportedConfig(config)));
-  if (IMAGE_PLATFORMS.has(opts.platform)) {
-    const image = opts.image ?? config.spec.image ?? (await buildImage(loaded, opts)).image;
+  if (IMAGE_PLATFORMS.has(platformName)) {
+    const image = opts.image ?? config.spec.image ?? (await builtImage(loaded, opts, platformName));
     config = { ...config, spec: { ...config.spec, image } };
   }
   const previousDir = (await platform.get(config.metadata.name))?.details?.functionDir;
@@ -78,6 +88,13 @@ async function deploy(positional: string | undefined, opts: DeployOptions, inter
     });
   if (typeof previousDir === 'string' && previousDir !== loaded.functionDir) await releaseSourceFolder(previousDir, platform);
   process.stdout.write(render(status, opts.output, exportedConfig(config)));
+}
+
+/** Builds the function's image; for kube also pushes it to the registry and answers the reference pods pull. */
+async function builtImage(loaded: Parameters<typeof buildImage>[0], opts: DeployOptions, platformName: string): Promise<string> {
+  const built = await buildImage(loaded, opts);
+  if (platformName !== 'kube') return built.image;
+  return pushFunctionImage(await openDocker(), built, loaded.config.metadata.name, opts, (line) => progress(line));
 }
 
 function render(status: FunctionStatus, format: DeployOptions['output'], config: ReturnType<typeof exportedConfig>): string {

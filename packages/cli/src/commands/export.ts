@@ -4,9 +4,10 @@ import { createError, ErrorCodes, type Platform } from '@nucleon/core';
 import { deployedConfig } from '../function-view.js';
 import { refuseNuctlFlags, UNSUPPORTED_NUCTL_FLAGS } from '../nuctl-flags.js';
 import { openPlatform } from '../platforms.js';
-import { functionSubcommand, namespaceOption, platformOption } from './function-options.js';
+import { addClusterOptions, functionSubcommand, namespaceOption, platformOption, type ClusterOptionValues } from './function-options.js';
 
-interface ExportOptions {
+interface ExportOptions extends ClusterOptionValues {
+  namespace?: string;
   output: 'yaml' | 'json';
   platform: string;
 }
@@ -22,9 +23,9 @@ export function registerExport(program: Command): void {
     .addOption(namespaceOption())
     .addHelpText('after', '\nThe output deploys again as is: `nucleon export function f > function.yaml`. A platform that keeps\n' +
       'no configuration exports what its status knows (name, runtime, handler).\nExit codes: 0 printed, 3 no function of that name.');
-  refuseNuctlFlags(fn, UNSUPPORTED_NUCTL_FLAGS.export!)
+  refuseNuctlFlags(addClusterOptions(fn), UNSUPPORTED_NUCTL_FLAGS.export!)
     .action(async (name: string | undefined, opts: ExportOptions) => {
-      const platform = openPlatform(opts.platform);
+      const platform = openPlatform(opts.platform, opts);
       const names = name !== undefined ? [name] : (await platform.list()).map((s) => s.name);
       const configs: Record<string, unknown> = {};
       for (const n of names) configs[n] = await configOf(platform, n, opts.platform);

@@ -25,7 +25,7 @@ export function addFunctionOptions(command: Command): Command {
     .option('-e, --env <NAME=VALUE>', 'environment variable, overriding spec.env (repeatable)', collect)
     .option('--triggers <json>', `triggers as a JSON object, replacing spec.triggers ('{"http":{"kind":"http"}}')`)
     .option('--name <name>', 'function name, overriding metadata.name')
-    .option('-n, --namespace <namespace>', 'metadata.namespace; recorded only: the local platform has one namespace')
+    .option('-n, --namespace <namespace>', 'metadata.namespace: the Kubernetes namespace with --platform kube; recorded only by local and docker')
     .option('-l, --labels <a=b,...>', 'labels merged into metadata.labels')
     .option('--annotations <a=b,...>', 'annotations merged into metadata.annotations')
     .option('--desc <text>', 'spec.description')
@@ -66,12 +66,31 @@ export function functionFlags(positional: string | undefined, opts: FunctionOpti
 
 /** `--platform <name>` for commands that talk to a platform. */
 export function platformOption(): Option {
-  return new Option('--platform <name>', 'platform to use: local (processes on this machine) or docker (containers); nuctl\'s "auto" means local').default('local');
+  return new Option('--platform <name>',
+    'platform to use: local (processes on this machine), docker (containers) or kube (Kubernetes; also "kubernetes"); nuctl\'s "auto" means local')
+    .default('local');
 }
 
-/** nuctl's `-n/--namespace` on commands that name a deployed function: accepted, one namespace here. */
+/** nuctl's `-n/--namespace` on commands that name a deployed function. */
 export function namespaceOption(): Option {
-  return new Option('-n, --namespace <namespace>', 'accepted for nuctl compatibility; the local platform has one namespace');
+  return new Option('-n, --namespace <namespace>',
+    'kube: the namespace (default: the kubeconfig context\'s, else nucleon); local and docker have one namespace and ignore it');
+}
+
+/** The values {@link addClusterOptions} collects. */
+export interface ClusterOptionValues {
+  kubeconfig?: string;
+  context?: string;
+}
+
+/**
+ * nuctl's `-k/--kubeconfig`, and `--context`: which cluster `--platform kube` talks to. Without
+ * them: KUBECONFIG, ~/.kube/config, then the local cluster's admin kubeconfig.
+ */
+export function addClusterOptions(command: Command): Command {
+  return command
+    .option('-k, --kubeconfig <path>', 'kube: kubeconfig file (default: KUBECONFIG, ~/.kube/config, then $NUCLEON_CACHE/kubernetes-data/admin.kubeconfig)')
+    .option('--context <name>', 'kube: kubeconfig context (default: its current-context)');
 }
 
 /** nuctl's `<verb> function` subcommand under `parent`, with nuctl's aliases (`functions`, `fu`, `fn`). */

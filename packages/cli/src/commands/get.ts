@@ -4,9 +4,10 @@ import { functionView, viewsYaml, wideTable } from '../function-view.js';
 import { refuseNuctlFlags, UNSUPPORTED_NUCTL_FLAGS } from '../nuctl-flags.js';
 import { outputFormat, renderStatuses, type OutputFormat } from '../output.js';
 import { openPlatform } from '../platforms.js';
-import { functionSubcommand, namespaceOption, platformOption } from './function-options.js';
+import { addClusterOptions, functionSubcommand, namespaceOption, platformOption, type ClusterOptionValues } from './function-options.js';
 
-interface GetOptions {
+interface GetOptions extends ClusterOptionValues {
+  namespace?: string;
   output: OutputFormat;
   platform: string;
 }
@@ -34,12 +35,13 @@ function addGetOptions(command: Command): void {
     .addOption(namespaceOption())
     .addHelpText('after', '\njson and yaml print the deployed configuration (apiVersion, kind, metadata, spec) with the\n' +
       'platform\'s status under `status`: one object with a name; without, a JSON list or one YAML document each.\n' +
+      'With --platform kube, a function whose pods are not ready says why (the scheduler\'s reason for a Pending pod).\n' +
       'Exit codes: 0 found (an empty list too), 2 usage, 3 no function of that name.');
-  refuseNuctlFlags(command, UNSUPPORTED_NUCTL_FLAGS.get!).action(showFunctions);
+  refuseNuctlFlags(addClusterOptions(command), UNSUPPORTED_NUCTL_FLAGS.get!).action(showFunctions);
 }
 
 async function showFunctions(name: string | undefined, opts: GetOptions): Promise<void> {
-  const platform = openPlatform(opts.platform);
+  const platform = openPlatform(opts.platform, opts);
   let statuses: FunctionStatus[];
   if (name !== undefined) {
     const status = await platform.get(name);

@@ -4,9 +4,10 @@ import { buildInvokeRequest, type InvokeFlags } from '../invoke-request.js';
 import { INVOKE_LOG_LEVELS, invokeLogLevel, invokeTimeout, requestLogLines, type InvokeLogLevel } from '../invoke-logs.js';
 import { refuseNuctlFlags, UNSUPPORTED_NUCTL_FLAGS } from '../nuctl-flags.js';
 import { openPlatform } from '../platforms.js';
-import { namespaceOption, platformOption } from './function-options.js';
+import { addClusterOptions, namespaceOption, platformOption, type ClusterOptionValues } from './function-options.js';
 
-interface InvokeOptions extends InvokeFlags {
+interface InvokeOptions extends InvokeFlags, ClusterOptionValues {
+  namespace?: string;
   /** Milliseconds. */
   timeout: number;
   logLevel?: InvokeLogLevel;
@@ -37,11 +38,13 @@ export function registerInvoke(program: Command): void {
     .addOption(namespaceOption())
     .addHelpText('after', '\n-l needs the lines to be logged: deploy with --logger-level debug to see debug lines.\n' +
       'Exit codes: 0 response status < 400, 1 status >= 400 (any non-2xx with --raise-on-status) or no\n' +
-      'response, 2 usage, 3 no such function.');
-  refuseNuctlFlags(command, UNSUPPORTED_NUCTL_FLAGS.invoke!)
+      'response, 2 usage, 3 no such function.\n' +
+      '--platform kube: functions run on the node\'s host network and listen on 127.0.0.1:<status.httpPort>, so invoke\n' +
+      'reaches them from the node itself (no port-forward, no kube-proxy); run it on the node.');
+  refuseNuctlFlags(addClusterOptions(command), UNSUPPORTED_NUCTL_FLAGS.invoke!)
     .action(async (name: string, opts: InvokeOptions) => {
       const request = buildInvokeRequest(opts);
-      const platform = openPlatform(opts.platform);
+      const platform = openPlatform(opts.platform, opts);
       const status = await platform.get(name);
       if (!status) throw createError(ErrorCodes.FUNCTION_NOT_FOUND, `function "${name}" not found on the ${opts.platform} platform`);
       if (!status.url) throw createError(ErrorCodes.INVOKE_FAILED, `function "${name}" has no HTTP trigger to invoke`);

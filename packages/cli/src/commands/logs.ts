@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { openPlatform } from '../platforms.js';
 import { refuseNuctlFlags, UNSUPPORTED_NUCTL_FLAGS } from '../nuctl-flags.js';
-import { namespaceOption, platformOption } from './function-options.js';
+import { addClusterOptions, namespaceOption, platformOption, type ClusterOptionValues } from './function-options.js';
 
 /** `nucleon logs <name>`: the processor's log lines (JSON), optionally followed. */
 export function registerLogs(program: Command): void {
@@ -11,15 +11,15 @@ export function registerLogs(program: Command): void {
     .option('-f, --follow', 'keep printing new lines until Ctrl-C or the function stops')
     .addOption(platformOption())
     .addOption(namespaceOption())
-    .addHelpText('after', '\nExit codes: 0 done (also after Ctrl-C while following), 3 no function of that name.');
-  refuseNuctlFlags(command, UNSUPPORTED_NUCTL_FLAGS.logs!)
-    .action(async (name: string, opts: { follow?: boolean; platform: string }) => {
+    .addHelpText('after', '\nWith --platform kube: every pod\'s log, through the API, each line prefixed by [pod] when there are several.\nExit codes: 0 done (also after Ctrl-C while following), 3 no function of that name.');
+  refuseNuctlFlags(addClusterOptions(command), UNSUPPORTED_NUCTL_FLAGS.logs!)
+    .action(async (name: string, opts: { follow?: boolean; platform: string; namespace?: string } & ClusterOptionValues) => {
       const controller = new AbortController();
       const stop = (): void => controller.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
-        for await (const line of openPlatform(opts.platform).logs(name, { follow: opts.follow, signal: controller.signal })) {
+        for await (const line of openPlatform(opts.platform, opts).logs(name, { follow: opts.follow, signal: controller.signal })) {
           if (!process.stdout.write(`${line}\n`)) await new Promise((resolve) => process.stdout.once('drain', resolve));
         }
       } finally {

@@ -1,0 +1,127 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Option, type Command } from 'commander';
+import { stringify } from 'yaml';
+import {
+  applyObjects, CONTROLLER_LABEL, createClusterClient, createObjectClient, DEFAULT_NAMESPACE, installObjects, loadKubeConfig, removeObjects,
+  waitCrdEstablished, waitDeploymentReady, type LoadedKubeConfig,
+} from '@nucleon/platform-kubernetes';
+import kubePkg from '@nucleon/platform-kubernetes/package.json' with { type: 'json' };
+import { createError, ErrorCodes } from '@nucleon/core';
+import { nuclioFunctionCrd } from '../kube-crd.js';
+import { locateInstalledPackage } from '../package-locator.js';
+import { registries } from '../registry.js';
+import { addClusterOptions, type ClusterOptionValues } from './function-options.js';
+
+interface InstallOptionValues extends ClusterOptionValues {
+  namespace: string;
+  image?: string;
+  registry?: string;
+  watchAll?: boolean;
+  dryRun?: boolean;
+  timeout: number;
+}
+
+/** The controller image `kube install` runs unless `--image` names another. */
+export function defaultControllerImage(registry: string): string {
+  return `${registry}/nucleon/controller:${kubePkg.version}`;
+}
+
+const progress = (line: string): void => {
+  process.stderr.write(`kube: ${line}\n`);
+};
+
+/** `nucleon kube install|uninstall|controller`: the NuclioFunction CRD and its controller. */
+export function registerKube(program: Command): void {
+  const kube = program.command('kube').description('install, remove or run the Kubernetes controller that runs NuclioFunctions');
+  const install = kube.command('install')
+    .description('apply the NuclioFunction CRD, the controller\'s namespace, ServiceAccount, RBAC and Deployment, and wait until it is ready');
+  addCommon(install)
+    .option('--image <image>', `controller image (default <registry>/nucleon/controller:${kubePkg.version}; build it with \`nucleon images controller --push <registry>\`)`)
+    .option('-r, --registry <host[:port]>', 'registry of the default image (default $NUCLEON_REGISTRY, else 127.0.0.1:5000)')
+    .option('--watch-all', 'watch NuclioFunctions in every namespace (a ClusterRoleBinding) instead of only --namespace')
+    .option('--dry-run', 'print the objects as YAML instead of applying them')
+    .addOption(new Option('--timeout <seconds>', 'how long to wait for the controller to be ready').argParser(Number).default(120))
+    .action(async (opts: InstallOptionValues) => {
+      const image = opts.image ?? defaultControllerImage(registries({ ...(opts.registry ? { registry: opts.registry } : {}) }).run);
+      const crd = nuclioFunctionCrd();
+      const objects = installObjects({ namespace: opts.namespace, image, crd, watchAll: opts.watchAll === true });
+      if (opts.dryRun) {
+        process.stdout.write(objects.map((o) => stringify(o)).join('---\n'));
+        return;
+      }
+      const loaded = loadCluster(opts);
+      const client = createObjectClient(loaded);
+      await applyObjects(client, [crd], progress);
+      await waitCrdEstablished(client, crd);
+      await applyObjects(client, objects.slice(1), progress);
+      progress(`waiting for the controller (${image}) to be ready`);
+      const pods = createClusterClient(loaded);
+      const selector = Object.entries(CONTROLLER_LABEL).map(([k, v]) => `${k}=${v}`).join(',');
+      await waitDeploymentReady(client, objects.at(-1)!, () => pods.listPods(opts.namespace, selector), progress, opts.timeout * 1000);
+      progress('ready');
+      process.stdout.write(`controller installed in namespace ${opts.namespace} (watching ${opts.watchAll ? 'every namespace' : opts.namespace})\n`);
+    });
+
+  addCommon(kube.command('uninstall')
+    .description('remove the controller (Deployment, RBAC, ServiceAccount); --crd also removes the CRD and with it every NuclioFunction'))
+    .option('--crd', 'also delete the CRD: Kubernetes then deletes every NuclioFunction and what it owns')
+    .action(async (opts: ClusterOptionValues & { namespace: string; crd?: boolean }) => {
+      const client = createObjectClient(loadCluster(opts));
+      const objects = installObjects({ namespace: opts.namespace, image: 'unused', crd: nuclioFunctionCrd() });
+      const clusterBinding = installObjects({ namespace: opts.namespace, image: 'unused', crd: nuclioFunctionCrd(), watchAll: true })[4]!;
+      // Both binding kinds (an install may have used either); never the namespace, which may hold functions.
+      const [crd, , account, role, binding, deployment] = objects as [typeof objects[number], ...typeof objects];
+      await removeObjects(client, [...(opts.crd ? [crd] : []), account!, role!, clusterBinding, binding!, deployment!], progress);
+      process.stdout.write(`controller removed from namespace ${opts.namespace}${opts.crd ? ', and the NuclioFunction CRD' : ''}\n`);
+    });
+
+  addCommon(kube.command('controller')
+    .description('run the controller in the foreground, out of the cluster, with this kubeconfig (for development; Ctrl-C stops it)'))
+    .action(async (opts: ClusterOptionValues & { namespace: string }) => {
+      await runControllerHere(loadCluster(opts), opts.namespace);
+    });
+}
+
+function addCommon(command: Command): Command {
+  return addClusterOptions(command)
+    .option('-n, --namespace <namespace>', 'the controller\'s namespace, which it watches', DEFAULT_NAMESPACE);
+}
+
+function loadCluster(opts: ClusterOptionValues): LoadedKubeConfig {
+  return loadKubeConfig({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
+}
+
+/**
+ * Runs the platform package's controller entry (`dist/controller-main.js`) as a child with
+ * the chosen kubeconfig, passing Ctrl-C/SIGTERM on so it gives up its Lease before exiting.
+ */
+async function runControllerHere(loaded: LoadedKubeConfig, namespace: string): Promise<void> {
+  const dir = locateInstalledPackage('@nucleon/platform-kubernetes');
+  const main = dir && join(dir, 'dist', 'controller-main.js');
+  if (!main || !existsSync(main)) {
+    throw createError(ErrorCodes.USAGE, `the controller entry ${main ?? '@nucleon/platform-kubernetes/dist/controller-main.js'} is missing: build @nucleon/platform-kubernetes`);
+  }
+  process.stderr.write(`kube: running the controller for namespace ${namespace} against ${loaded.server} (kubeconfig ${loaded.source}, context ${loaded.context})\n`);
+  const child = spawn(process.execPath, [main, '--namespace', namespace], {
+    stdio: 'inherit', env: { ...process.env, KUBECONFIG: loaded.source },
+  });
+  const forward = (signal: NodeJS.Signals) => (): void => {
+    child.kill(signal);
+  };
+  const onInt = forward('SIGINT');
+  const onTerm = forward('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  try {
+    const code = await new Promise<number>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 0 : 1)));
+    });
+    if (code !== 0) throw createError(ErrorCodes.PLUGIN_FAILED, `the controller exited with code ${code}`);
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
+}
