@@ -23,9 +23,17 @@ export function createClusterClient(loaded: LoadedKubeConfig): ClusterClient {
       throw statusCodeOf(err) === undefined ? unreachable(where, err) : err;
     }
   };
-  const missingIsUndefined = async <T>(work: () => Promise<T>): Promise<T | undefined> => {
+  // A 404 about the resource type (not about one object) means the CRD is not installed.
+  const withCrd = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await call(work);
+    } catch (err) {
+      throw statusCodeOf(err) === 404 && !isObjectNotFound(err) ? crdMissing(where, err) : err;
+    }
+  };
+  const missingIsUndefined = async <T>(work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await withCrd(work);
     } catch (err) {
       if (statusCodeOf(err) === 404) return undefined;
       throw err;
@@ -35,15 +43,15 @@ export function createClusterClient(loaded: LoadedKubeConfig): ClusterClient {
     where,
     getFunction: (namespace, name) => missingIsUndefined(async () =>
       (await custom.getNamespacedCustomObject({ ...CRD, namespace, name })) as NuclioFunctionResource),
-    listFunctions: (namespace) => call(async () =>
+    listFunctions: (namespace) => withCrd(async () =>
       ((await custom.listNamespacedCustomObject({ ...CRD, namespace })) as { items: NuclioFunctionResource[] }).items),
-    createFunction: (resource) => call(async () =>
+    createFunction: (resource) => withCrd(async () =>
       (await custom.createNamespacedCustomObject({ ...CRD, namespace: resource.metadata.namespace as string, body: resource })) as NuclioFunctionResource),
-    replaceFunction: (resource) => call(async () => (await custom.replaceNamespacedCustomObject({
+    replaceFunction: (resource) => withCrd(async () => (await custom.replaceNamespacedCustomObject({
       ...CRD, namespace: resource.metadata.namespace as string, name: resource.metadata.name as string, body: resource,
     })) as NuclioFunctionResource),
     deleteFunction: async (namespace, name) => {
-      await call(() => custom.deleteNamespacedCustomObject({ ...CRD, namespace, name, propagationPolicy: 'Foreground' }));
+      await withCrd(() => custom.deleteNamespacedCustomObject({ ...CRD, namespace, name, propagationPolicy: 'Foreground' }));
     },
     listPods: (namespace, labelSelector) => call(async () => (await core.listNamespacedPod({ namespace, labelSelector })).items as V1Pod[]),
     readPodLog: (namespace, pod, container, options = {}) => call(() => core.readNamespacedPodLog({
@@ -77,6 +85,30 @@ async function* followLog(
     signal.removeEventListener('abort', abort);
     request.abort();
   }
+}
+
+/**
+ * True for the API server's "no such object" (a Status with reason NotFound), false for its
+ * plain-text "404 page not found" of a path it does not serve (no such resource type).
+ */
+function isObjectNotFound(err: unknown): boolean {
+  const body = (err as { body?: unknown }).body;
+  const parsed = typeof body === 'string' ? safeJson(body) : body;
+  return (parsed as { reason?: unknown } | undefined)?.reason === 'NotFound';
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function crdMissing(where: ClusterClient['where'], cause: unknown): Error {
+  return createError(ErrorCodes.CRD_NOT_INSTALLED,
+    `the cluster at ${where.server} does not serve ${NUCLIO_PLURAL}.${NUCLIO_API_GROUP}/${NUCLIO_API_VERSION}: ` +
+    'the NuclioFunction CRD is not installed; run `nucleon kube install`', { cause, details: where });
 }
 
 function unreachable(where: ClusterClient['where'], cause: unknown): Error {

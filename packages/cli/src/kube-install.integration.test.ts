@@ -1,0 +1,28 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { runNucleon, type CliResult } from './test-helpers/cli-process.js';
+
+/** `nucleon kube install --dry-run`: the objects it would apply, printed, with no cluster needed. */
+let home: string;
+const nucleon = (...args: string[]): Promise<CliResult> =>
+  runNucleon(args, { cwd: home, env: { ...process.env, NUCLEON_HOME: home, KUBECONFIG: join(home, 'none') } });
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'nucleon-kube-dry-'));
+});
+afterAll(async () => rm(home, { recursive: true, force: true }));
+
+describe('nucleon kube install --dry-run', () => {
+  it('prints the CRD, namespace, account, RBAC and the controller Deployment as YAML, without a cluster', async () => {
+    const result = await nucleon('kube', 'install', '--dry-run', '--namespace', 'fns', '--registry', '127.0.0.1:5000');
+    expect(result.code, result.stderr).toBe(0);
+    const docs = parseAllDocuments(result.stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
+    expect(docs.map((d) => d.kind)).toEqual(['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'RoleBinding', 'Deployment']);
+    expect(docs[0]!.metadata.name).toBe('nucliofunctions.nuclio.io');
+    expect(result.stdout).toMatch(/image: 127\.0\.0\.1:5000\/nucleon\/controller:\d+\.\d+\.\d+/);
+    expect(result.stdout).toContain('hostNetwork: true');
+  });
+});
