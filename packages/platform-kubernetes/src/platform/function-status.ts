@@ -32,7 +32,10 @@ export function functionStatusOf(resource: NuclioFunctionResource, pods: readonl
   const summaries = pods.map(summarizePod);
   let state: FunctionStatus['state'] = status ? STATE[status.state] ?? 'deploying' : 'deploying';
   let message = status?.message;
-  if (!status) {
+  if (resource.metadata.deletionTimestamp) {
+    state = 'stopped';
+    message = 'being deleted (Kubernetes is removing what it owns first)';
+  } else if (!status) {
     message = 'no status yet: waiting for the controller (is it installed? `nucleon kube install`)';
   } else if (!statusIsCurrent(resource)) {
     state = 'deploying';

@@ -164,6 +164,9 @@ describe('KubernetesPlatform get, list, delete, logs (in-memory API)', () => {
       expect(await platform.get('echo')).toMatchObject({ state: mapped, message: `m-${state}` });
     }
     cluster.controller = undefined;
+    cluster.functions.get('fns/echo')!.metadata.deletionTimestamp = new Date();
+    expect(await platform.get('echo')).toMatchObject({ state: 'stopped', message: 'being deleted (Kubernetes is removing what it owns first)' });
+    delete cluster.functions.get('fns/echo')!.metadata.deletionTimestamp;
     delete cluster.functions.get('fns/echo')!.status;
     expect((await platform.get('echo'))?.message).toContain('waiting for the controller');
     expect(await platform.get('nope')).toBeUndefined();

@@ -1,5 +1,6 @@
 import { KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
-import { createError, ErrorCodes } from '@nucleon/core';
+import { translateApiError } from './api-errors.js';
+import { describeObject } from './apply-objects.js';
 import { statusCodeOf } from './cluster-client.js';
 import type { LoadedKubeConfig } from './kubeconfig.js';
 
@@ -17,13 +18,11 @@ export interface ObjectClient {
 export function createObjectClient(loaded: LoadedKubeConfig): ObjectClient {
   const api = KubernetesObjectApi.makeApiClient(loaded.kubeConfig);
   const where = { source: loaded.source, server: loaded.server };
-  const call = async <T>(work: () => Promise<T>): Promise<T> => {
+  const call = async <T>(what: string, object: KubernetesObject, work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
     } catch (err) {
-      if (statusCodeOf(err) !== undefined) throw err;
-      throw createError(ErrorCodes.CLUSTER_UNREACHABLE,
-        `no Kubernetes API server answers at ${where.server} (kubeconfig ${where.source}): ${(err as Error).message}`, { cause: err, details: where });
+      throw translateApiError(err, `${what} ${describeObject(object)}`, where, false);
     }
   };
   const header = (object: KubernetesObject): KubernetesObject & { metadata: { name: string; namespace?: string } } => ({
@@ -34,17 +33,17 @@ export function createObjectClient(loaded: LoadedKubeConfig): ObjectClient {
     where,
     read: async <T extends KubernetesObject>(object: KubernetesObject) => {
       try {
-        return (await call(() => api.read(header(object)))) as T;
+        return (await call('reading', object, () => api.read(header(object)))) as T;
       } catch (err) {
         if (statusCodeOf(err) === 404) return undefined;
         throw err;
       }
     },
-    create: (object) => call(() => api.create(object)),
-    replace: (object) => call(() => api.replace(object)),
+    create: (object) => call('creating', object, () => api.create(object)),
+    replace: (object) => call('updating', object, () => api.replace(object)),
     delete: async (object) => {
       try {
-        await call(() => api.delete(header(object), undefined, undefined, undefined, undefined, 'Foreground'));
+        await call('deleting', object, () => api.delete(header(object), undefined, undefined, undefined, undefined, 'Foreground'));
         return true;
       } catch (err) {
         if (statusCodeOf(err) === 404) return false;
