@@ -16,15 +16,17 @@ export function describeObject(object: KubernetesObject): string {
 export async function applyObjects(client: ObjectClient, objects: readonly KubernetesObject[], progress: (line: string) => void): Promise<void> {
   for (const object of objects) {
     const current = await client.read(object);
+    let outcome = 'created';
     if (!current) {
       await client.create(object);
+    } else if (object.kind === 'Namespace') {
+      // A Namespace has nothing of ours to change, and its spec (finalizers) is not ours to replace.
+      outcome = 'exists';
     } else {
-      // A Namespace has nothing to change and its spec (finalizers) is not ours to replace.
-      if (object.kind !== 'Namespace') {
-        await client.replace({ ...object, metadata: { ...object.metadata, resourceVersion: current.metadata?.resourceVersion } } as KubernetesObject);
-      }
+      await client.replace({ ...object, metadata: { ...object.metadata, resourceVersion: current.metadata?.resourceVersion } } as KubernetesObject);
+      outcome = 'updated';
     }
-    progress(`applied ${describeObject(object)} (${current ? 'updated' : 'created'})`);
+    progress(`applied ${describeObject(object)} (${outcome})`);
   }
 }
 
