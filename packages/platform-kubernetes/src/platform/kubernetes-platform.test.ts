@@ -76,6 +76,22 @@ describe('KubernetesPlatform deploy (in-memory API)', () => {
     expect(status.details).toMatchObject({ image: 'reg/fn:2', generation: 2, observedGeneration: 2 });
   });
 
+  it('waits past a ready status while an old pod still runs the previous image', async () => {
+    const cluster = new FakeCluster();
+    cluster.controller = readyController;
+    const platform = platformOver(cluster);
+    cluster.pods = [fakePod('echo', 'echo-old')];
+    await platform.deploy({ config: config(), functionDir: '/f' });
+    const newPod = fakePod('echo', 'echo-new', { image: 'fn:2', ready: false, unschedulable: "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports." });
+    cluster.pods = [fakePod('echo', 'echo-old'), newPod];
+    const lines: string[] = [];
+    const error = await failure(platform.deploy({ config: config({ image: 'fn:2' }), functionDir: '/f', readinessTimeoutMs: 200, onProgress: (l) => lines.push(l) }));
+    expect(error.message).toContain('not ready within 0.2 s (state ready)');
+    expect(lines).toContain("pods: 1/1 ready (Pending: 0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports.)");
+    cluster.pods = [fakePod('echo', 'echo-new', { image: 'fn:2' })];
+    expect(await platform.deploy({ config: config({ image: 'fn:2' }), functionDir: '/f' })).toMatchObject({ state: 'ready' });
+  });
+
   it('retries a replace that conflicts with the controller\'s status write', async () => {
     const cluster = new FakeCluster();
     cluster.controller = readyController;

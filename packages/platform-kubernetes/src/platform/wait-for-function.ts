@@ -3,7 +3,7 @@ import { sleep } from '@nucleon/core';
 import type { NuclioFunctionResource } from '../objects/resource.js';
 import type { ClusterClient } from './cluster-client.js';
 import { podSelector } from './function-resource.js';
-import { podsLine } from './pod-summary.js';
+import { isPodReady, podsLine } from './pod-summary.js';
 
 /** How a wait for a deployed function ended. */
 export type WaitOutcome =
@@ -63,7 +63,7 @@ export async function waitForFunction(options: WaitOptions): Promise<WaitOutcome
         lastState = status.state;
         if (status.state !== 'ready') progress(`controller: ${status.state}${status.message ? ` (${status.message})` : ''}`);
       }
-      if (status.state === 'ready') return { kind: 'ready', resource, pods };
+      if (status.state === 'ready' && rolledOut(resource, pods)) return { kind: 'ready', resource, pods };
       if (status.state === 'error') return { kind: 'error', resource, pods };
     }
     const line = podsLine(pods, status?.replicas ?? replicasOf(resource));
@@ -79,6 +79,19 @@ export async function waitForFunction(options: WaitOptions): Promise<WaitOutcome
     if (now >= until) return { kind: 'timeout', resource, pods, statusSeen };
     await sleep(Math.min(intervalMs, Math.max(0, until - now)), signal);
   }
+}
+
+/**
+ * The pods agree that the new spec runs: no live pod still runs another image, and one that
+ * runs this one is ready. A check of our own next to the controller's `ready`, which a status
+ * written from a stale view of the Deployment can give while the old pod still serves.
+ */
+export function rolledOut(resource: NuclioFunctionResource, pods: readonly V1Pod[]): boolean {
+  const image = (resource.spec as { image?: unknown }).image;
+  const live = pods.filter((p) => !p.metadata?.deletionTimestamp);
+  if (typeof image !== 'string' || live.length === 0) return true;
+  if (live.some((p) => p.spec?.containers?.[0]?.image !== image)) return false;
+  return live.some(isPodReady);
 }
 
 function replicasOf(resource: NuclioFunctionResource): number | undefined {

@@ -124,14 +124,14 @@ export class FakeCluster implements ClusterClient {
   }
 }
 
-/** A pod of function `name`, Running and Ready unless told otherwise. */
+/** A pod of function `name`, Running and Ready unless told otherwise, running image `reg/fn:1` by default. */
 export function fakePod(name: string, pod: string, options: {
-  namespace?: string; ready?: boolean; phase?: string; restarts?: number; unschedulable?: string; waiting?: { reason: string; message?: string };
+  namespace?: string; image?: string; ready?: boolean; phase?: string; restarts?: number; unschedulable?: string; waiting?: { reason: string; message?: string };
 } = {}): V1Pod {
   const ready = options.ready ?? true;
   return {
     metadata: { name: pod, namespace: options.namespace ?? 'fns', labels: { 'nuclio.io/function-name': name } },
-    spec: { containers: [{ name: 'processor', image: 'fn:1' }] },
+    spec: { containers: [{ name: 'processor', image: options.image ?? 'reg/fn:1' }] },
     status: {
       phase: options.phase ?? (options.unschedulable ? 'Pending' : 'Running'),
       conditions: [
@@ -139,7 +139,7 @@ export function fakePod(name: string, pod: string, options: {
         { type: 'Ready', status: ready ? 'True' : 'False' },
       ],
       containerStatuses: options.unschedulable ? [] : [{
-        name: 'processor', image: 'fn:1', imageID: '', ready, restartCount: options.restarts ?? 0,
+        name: 'processor', image: options.image ?? 'reg/fn:1', imageID: '', ready, restartCount: options.restarts ?? 0,
         ...(options.waiting ? { state: { waiting: options.waiting } } : { state: { running: {} } }),
       }],
     },
