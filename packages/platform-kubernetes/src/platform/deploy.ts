@@ -3,7 +3,8 @@ import type { NuclioFunctionResource } from '../objects/resource.js';
 import { statusCodeOf, type ClusterClient } from './cluster-client.js';
 import { functionResource } from './function-resource.js';
 import { failureLogTail } from './pod-logs.js';
-import { waitForFunction, type WaitOutcome } from './wait-for-function.js';
+import { podsLine } from './pod-summary.js';
+import { rolledOut, waitForFunction, type WaitOutcome } from './wait-for-function.js';
 
 /** Readiness wait when neither the request nor the configuration gives one (pods pull images). */
 export const DEFAULT_READINESS_TIMEOUT_MS = 120_000;
@@ -112,7 +113,10 @@ async function failure(
     why = `no status from the controller within ${timeoutMs / 1000} s: is the controller installed? \`nucleon kube install\` ` +
       '(or run one in the foreground: `nucleon kube controller`)';
   } else if (outcome.kind === 'timeout') {
-    why = `not ready within ${timeoutMs / 1000} s (state ${status?.state ?? 'unknown'}${status?.message ? `: ${status.message}` : ''})`;
+    const stale = status?.state === 'ready' && outcome.resource && !rolledOut(outcome.resource, outcome.pods)
+      ? ', but pods of the previous image still run' : '';
+    why = `not ready within ${timeoutMs / 1000} s (state ${status?.state ?? 'unknown'}${status?.message ? `: ${status.message}` : ''}${stale}; ` +
+      `${podsLine(outcome.pods, status?.replicas)})`;
   } else {
     why = `the controller reports an error: ${status?.message ?? 'no message'}`;
   }

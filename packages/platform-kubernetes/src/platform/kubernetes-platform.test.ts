@@ -86,7 +86,7 @@ describe('KubernetesPlatform deploy (in-memory API)', () => {
     cluster.pods = [fakePod('echo', 'echo-old'), newPod];
     const lines: string[] = [];
     const error = await failure(platform.deploy({ config: config({ image: 'fn:2' }), functionDir: '/f', readinessTimeoutMs: 200, onProgress: (l) => lines.push(l) }));
-    expect(error.message).toContain('not ready within 0.2 s (state ready)');
+    expect(error.message).toContain("not ready within 0.2 s (state ready, but pods of the previous image still run; pods: 1/1 ready (Pending: 0/1 nodes are available: 1 node(s) didn't have free ports");
     expect(lines).toContain("pods: 1/1 ready (Pending: 0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports.)");
     cluster.pods = [fakePod('echo', 'echo-new', { image: 'fn:2' })];
     expect(await platform.deploy({ config: config({ image: 'fn:2' }), functionDir: '/f' })).toMatchObject({ state: 'ready' });
@@ -134,7 +134,7 @@ describe('KubernetesPlatform deploy (in-memory API)', () => {
     const error = await failure(platformOver(cluster).deploy({ config: config(), functionDir: '/f', readinessTimeoutMs: 200, onProgress: (l) => lines.push(l) }));
     expect(lines).toContain('pods: 0/1 ready (Pending: 0/1 nodes are available: 1 Insufficient nvidia.com/gpu.)');
     expect(lines.filter((l) => l.startsWith('pods:')).length).toBe(1);
-    expect(error.message).toContain('not ready within 0.2 s (state building)');
+    expect(error.message).toContain('not ready within 0.2 s (state building; pods: 0/1 ready (Pending: 0/1 nodes are available: 1 Insufficient nvidia.com/gpu.))');
   });
 
   it('an aborted first deploy deletes the new function', async () => {
