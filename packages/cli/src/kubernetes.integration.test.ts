@@ -5,6 +5,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFreePort } from '@nucleon/core';
 import { CLI, runNucleon, type CliResult } from './test-helpers/cli-process.js';
 
 /**
@@ -43,7 +44,9 @@ beforeAll(async () => {
   const images = await nucleon('images', 'controller', '--push', REGISTRY);
   expect(images.code, images.stderr).toBe(0);
   controllerImage = images.stdout.trim();
-  const install = await nucleon('kube', 'install', '--namespace', NS, '--image', controllerImage, '--timeout', '180');
+  // A port of its own: other controllers (other tests', a developer's) may run on this node.
+  const metricsPort = String(await findFreePort());
+  const install = await nucleon('kube', 'install', '--namespace', NS, '--image', controllerImage, '--metrics-port', metricsPort, '--timeout', '180');
   expect(install.code, install.stderr).toBe(0);
   expect(install.stderr).toContain(`kube: applied Deployment ${NS}/nucleon-controller`);
   expect(install.stderr).toContain('kube: ready');

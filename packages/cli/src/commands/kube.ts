@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { stringify } from 'yaml';
@@ -20,6 +22,7 @@ interface InstallOptionValues extends ClusterOptionValues {
   registry?: string;
   watchAll?: boolean;
   dryRun?: boolean;
+  metricsPort?: number;
   timeout: number;
 }
 
@@ -42,11 +45,15 @@ export function registerKube(program: Command): void {
     .option('-r, --registry <host[:port]>', 'registry of the default image (default $NUCLEON_REGISTRY, else 127.0.0.1:5000)')
     .option('--watch-all', 'watch NuclioFunctions in every namespace (a ClusterRoleBinding) instead of only --namespace')
     .option('--dry-run', 'print the objects as YAML instead of applying them')
+    .addOption(new Option('--metrics-port <port>', 'the controller\'s /metrics and /healthz port on 127.0.0.1 of the node (default 8094; 0: any, no readiness probe)')
+      .argParser(Number))
     .addOption(new Option('--timeout <seconds>', 'how long to wait for the controller to be ready').argParser(Number).default(120))
     .action(async (opts: InstallOptionValues) => {
       const image = opts.image ?? defaultControllerImage(registries({ ...(opts.registry ? { registry: opts.registry } : {}) }).run);
       const crd = nuclioFunctionCrd();
-      const objects = installObjects({ namespace: opts.namespace, image, crd, watchAll: opts.watchAll === true });
+      const objects = installObjects({
+        namespace: opts.namespace, image, crd, watchAll: opts.watchAll === true, ...(opts.metricsPort === undefined ? {} : { metricsPort: opts.metricsPort }),
+      });
       if (opts.dryRun) {
         process.stdout.write(objects.map((o) => stringify(o)).join('---\n'));
         return;
@@ -98,14 +105,18 @@ function loadCluster(opts: ClusterOptionValues): LoadedKubeConfig {
  * the chosen kubeconfig, passing Ctrl-C/SIGTERM on so it gives up its Lease before exiting.
  */
 async function runControllerHere(loaded: LoadedKubeConfig, namespace: string): Promise<void> {
-  const dir = locateInstalledPackage('@nucleon/platform-kubernetes');
-  const main = dir && join(dir, 'dist', 'controller-main.js');
+  const packageDir = locateInstalledPackage('@nucleon/platform-kubernetes');
+  const main = packageDir && join(packageDir, 'dist', 'controller-main.js');
   if (!main || !existsSync(main)) {
     throw createError(ErrorCodes.USAGE, `the controller entry ${main ?? '@nucleon/platform-kubernetes/dist/controller-main.js'} is missing: build @nucleon/platform-kubernetes`);
   }
   process.stderr.write(`kube: running the controller for namespace ${namespace} against ${loaded.server} (kubeconfig ${loaded.source}, context ${loaded.context})\n`);
-  const child = spawn(process.execPath, [main, '--namespace', namespace], {
-    stdio: 'inherit', env: { ...process.env, KUBECONFIG: loaded.source },
+  // The chosen context as the one current-context of a private copy, so the child sees what we do.
+  const dir = await mkdtemp(join(tmpdir(), 'nucleon-controller-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  await writeFile(kubeconfig, loaded.kubeConfig.exportConfig(), { mode: 0o600 });
+  const child = spawn(process.execPath, [main, '--namespace', namespace, '--kubeconfig', kubeconfig], {
+    stdio: 'inherit', env: { ...process.env, KUBECONFIG: kubeconfig },
   });
   const forward = (signal: NodeJS.Signals) => (): void => {
     child.kill(signal);
@@ -123,5 +134,6 @@ async function runControllerHere(loaded: LoadedKubeConfig, namespace: string): P
   } finally {
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
+    await rm(dir, { recursive: true, force: true });
   }
 }

@@ -17,7 +17,10 @@ describe('installObjects', () => {
     const deployment = objects.at(-1) as V1Deployment;
     const pod = deployment.spec!.template.spec!;
     expect(pod).toMatchObject({ hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet', serviceAccountName: 'nucleon-controller' });
-    expect(pod.containers[0]).toMatchObject({ image: '127.0.0.1:5000/nucleon/controller:0.1.0', args: ['--namespace', 'nucleon'] });
+    expect(pod.containers[0]).toMatchObject({
+      image: '127.0.0.1:5000/nucleon/controller:0.1.0', args: ['--namespace', 'nucleon', '--metrics-port', '8094'],
+      readinessProbe: { httpGet: { host: '127.0.0.1', port: 8094, path: '/healthz' } }, ports: [{ containerPort: 8094 }],
+    });
     expect(pod.containers[0]!.env).toEqual(expect.arrayContaining([
       { name: 'KUBERNETES_SERVICE_HOST', value: '127.0.0.1' }, { name: 'KUBERNETES_SERVICE_PORT', value: '6443' },
     ]));
@@ -35,6 +38,9 @@ describe('installObjects', () => {
   it('watching every namespace binds cluster-wide and passes --namespace *', () => {
     const objects = installObjects({ namespace: 'nucleon', image: 'i', crd, watchAll: true });
     expect(objects[4]!.kind).toBe('ClusterRoleBinding');
-    expect((objects[5] as V1Deployment).spec!.template.spec!.containers[0]!.args).toEqual(['--namespace', '*']);
+    expect((objects[5] as V1Deployment).spec!.template.spec!.containers[0]!.args).toEqual(['--namespace', '*', '--metrics-port', '8094']);
+    const anyPort = (installObjects({ namespace: 'n', image: 'i', crd, metricsPort: 0 })[5] as V1Deployment).spec!.template.spec!.containers[0]!;
+    expect(anyPort.readinessProbe).toBeUndefined();
+    expect(anyPort.args).toContain('0');
   });
 });

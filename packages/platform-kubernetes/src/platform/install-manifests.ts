@@ -17,6 +17,12 @@ export interface InstallOptions {
   crd: V1CustomResourceDefinition;
   /** Watch NuclioFunctions in every namespace (a ClusterRoleBinding) rather than in `namespace` only. */
   watchAll?: boolean;
+  /**
+   * The controller's `/metrics` and `/healthz` port on 127.0.0.1 (default 8094): a readiness
+   * probe and a declared port, so two controllers never share it on a node; 0 lets it pick
+   * any free port, with no probe.
+   */
+  metricsPort?: number;
   /** The API server as the controller's pod reaches it on the node's host network. */
   apiServer?: { host: string; port: number };
 }
@@ -32,8 +38,12 @@ const WRITE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
  * the rights hold there only) or cluster-wide with `watchAll`, and the controller's
  * Deployment on the host network (no kube-proxy here: it reaches the API server on 127.0.0.1).
  */
+/** The controller's metrics and health port when `kube install` is not told another. */
+export const CONTROLLER_METRICS_PORT = 8094;
+
 export function installObjects(options: InstallOptions): KubernetesObject[] {
   const { namespace, image } = options;
+  const metricsPort = options.metricsPort ?? CONTROLLER_METRICS_PORT;
   const api = options.apiServer ?? { host: '127.0.0.1', port: 6443 };
   const namespaceObject: V1Namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } } };
   const serviceAccount: V1ServiceAccount = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: CONTROLLER_NAME, namespace, labels } };
@@ -74,7 +84,12 @@ export function installObjects(options: InstallOptions): KubernetesObject[] {
             name: 'controller',
             image,
             imagePullPolicy: 'IfNotPresent',
-            args: ['--namespace', options.watchAll ? '*' : namespace],
+            args: ['--namespace', options.watchAll ? '*' : namespace, '--metrics-port', String(metricsPort)],
+            ...(metricsPort > 0 ? {
+              ports: [{ name: 'metrics', containerPort: metricsPort, protocol: 'TCP' }],
+              // On the host network the probe must name 127.0.0.1: the pod's IP is the node's.
+              readinessProbe: { httpGet: { host: '127.0.0.1', port: metricsPort, path: '/healthz' }, periodSeconds: 5 },
+            } : {}),
             env: [
               { name: 'KUBERNETES_SERVICE_HOST', value: api.host },
               { name: 'KUBERNETES_SERVICE_PORT', value: String(api.port) },
