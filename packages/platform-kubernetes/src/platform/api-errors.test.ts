@@ -28,7 +28,7 @@ describe('translateApiError', () => {
     expect(down.code).toBe('NUCLEON_ERR_CLUSTER_UNREACHABLE');
     expect(down.message).toContain('no Kubernetes API server answers at https://127.0.0.1:6443 (kubeconfig /k/config): connect ECONNREFUSED');
     const forbidden = translateApiError(apiError(403, { message: 'nucliofunctions is forbidden' }), 'listing NuclioFunctions in n', where, true) as Error & { code: string };
-    expect(forbidden.code).toBe('NUCLEON_ERR_KUBERNETES_API');
+    expect(forbidden.code).toBe('NUCLEON_ERR_KUBE_API');
     expect(forbidden.message).toContain('answered 403: nucliofunctions is forbidden (kubeconfig /k/config: its user may not do this)');
   });
 });

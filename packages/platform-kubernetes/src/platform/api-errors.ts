@@ -39,10 +39,10 @@ export function translateApiError(err: unknown, what: string, where: Where, cust
   const message = status?.message ?? (err as Error).message;
   if (code === 400 || code === 422) {
     const problems: ConfigProblem[] = (status?.details?.causes ?? []).map((c) => ({ path: c.field ?? '', message: c.message ?? '' }));
-    return createError(ErrorCodes.INVALID_CONFIG, `the Kubernetes API server refused ${what}: ${message}`, { cause: err, details: { problems, status: code } });
+    return createError(ErrorCodes.INVALID_CONFIG, `the Kubernetes API server refused ${what}: ${message}`, { cause: err, details: { problems, statusCode: code } });
   }
-  return createError(ErrorCodes.KUBERNETES_API, `${what} failed: the Kubernetes API server at ${where.server} answered ${code}: ${message}` +
-    (code === 401 || code === 403 ? ` (kubeconfig ${where.source}: its user may not do this)` : ''), { cause: err, details: { ...where, status: code } });
+  return createError(ErrorCodes.KUBE_API, `${what} failed: the Kubernetes API server at ${where.server} answered ${code}: ${message}` +
+    (code === 401 || code === 403 ? ` (kubeconfig ${where.source}: its user may not do this)` : ''), { cause: err, details: { ...where, statusCode: code, reason: status?.reason } });
 }
 
 export function unreachable(where: Where, cause: unknown): Error {
