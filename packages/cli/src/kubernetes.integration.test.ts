@@ -73,7 +73,8 @@ const objectsOf = (name: string): string =>
 describe('nucleon --platform kube (built CLI, real cluster, controller installed by `nucleon kube install`)', () => {
   it.each(['node', 'python'])('%s: deploy (build, push, apply, wait), invoke on the host network, get, logs, delete removes every object', async (runtime) => {
     const name = await initFunction(runtime);
-    const deploy = await kube('deploy', name);
+    // The node's first pull of a base image can take a while on a busy machine.
+    const deploy = await kube('deploy', name, '--readiness-timeout', '180');
     expect(deploy.code, deploy.stderr).toBe(0);
     expect(deploy.stderr).toMatch(new RegExp(`pushed ${REGISTRY.replace(/\./g, '\\.')}/nucleon/${name}:[0-9a-f]{12}`));
     expect(deploy.stderr).toContain(`deploy: applied NuclioFunction ${NS}/${name} (created, generation 1)`);
