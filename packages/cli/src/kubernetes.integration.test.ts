@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '@nucleon/core';
-import { CLI, runNucleon, type CliResult } from './test-helpers/cli-process.js';
+import { CLI, runNucleon, startNucleon, type CliResult } from './test-helpers/cli-process.js';
 
 /**
  * `--platform kube` end to end through the built CLI, on the real single-node cluster
@@ -152,6 +152,25 @@ describe('nucleon --platform kube (built CLI, real cluster, controller installed
     }
     kubectl('rollout', 'status', 'deployment/nucleon-controller', '-n', NS, '--timeout=120s');
     expect((await kube('delete', name)).code).toBe(0);
+  }, 300_000);
+
+  it('`nucleon kube controller` runs the controller in the foreground for a namespace, and Ctrl-C ends it', async () => {
+    const devNs = `${NS}-dev`;
+    kubectl('create', 'namespace', devNs);
+    const controller = startNucleon(['kube', 'controller', '-n', devNs, '--metrics-port', '0'], { cwd: home, env });
+    try {
+      const name = await initFunction('node', 'dev');
+      const deploy = await nucleon('deploy', name, '--platform', 'kube', '-n', devNs, '--readiness-timeout', '120');
+      expect(deploy.code, `${deploy.stderr}\n${controller.output()}`).toBe(0);
+      expect(controller.output()).toContain(`running the controller for namespace ${devNs}`);
+      expect((await nucleon('invoke', name, '--platform', 'kube', '-n', devNs)).stdout).toContain(`Hello from ${name}`);
+      expect((await nucleon('delete', name, '--platform', 'kube', '-n', devNs)).code).toBe(0);
+    } finally {
+      controller.child.kill('SIGINT');
+      await new Promise((resolve) => controller.child.once('exit', resolve));
+      kubectl('delete', 'namespace', devNs, '--wait=false');
+    }
+    expect(controller.child.exitCode ?? 0).toBe(0);
   }, 300_000);
 
   it('no kubeconfig, or no cluster at it, is one clear coded error', async () => {

@@ -86,8 +86,9 @@ export function registerKube(program: Command): void {
 
   addCommon(kube.command('controller')
     .description('run the controller in the foreground, out of the cluster, with this kubeconfig (for development; Ctrl-C stops it)'))
-    .action(async (opts: ClusterOptionValues & { namespace: string }) => {
-      await runControllerHere(loadCluster(opts), opts.namespace);
+    .addOption(new Option('--metrics-port <port>', 'its /metrics and /healthz port on 127.0.0.1 (default 8094; 0: any free port)').argParser(Number))
+    .action(async (opts: ClusterOptionValues & { namespace: string; metricsPort?: number }) => {
+      await runControllerHere(loadCluster(opts), opts.namespace, opts.metricsPort);
     });
 }
 
@@ -104,7 +105,7 @@ function loadCluster(opts: ClusterOptionValues): LoadedKubeConfig {
  * Runs the platform package's controller entry (`dist/controller-main.js`) as a child with
  * the chosen kubeconfig, passing Ctrl-C/SIGTERM on so it gives up its Lease before exiting.
  */
-async function runControllerHere(loaded: LoadedKubeConfig, namespace: string): Promise<void> {
+async function runControllerHere(loaded: LoadedKubeConfig, namespace: string, metricsPort: number | undefined): Promise<void> {
   const packageDir = locateInstalledPackage('@nucleon/platform-kubernetes');
   const main = packageDir && join(packageDir, 'dist', 'controller-main.js');
   if (!main || !existsSync(main)) {
@@ -115,7 +116,8 @@ async function runControllerHere(loaded: LoadedKubeConfig, namespace: string): P
   const dir = await mkdtemp(join(tmpdir(), 'nucleon-controller-'));
   const kubeconfig = join(dir, 'kubeconfig');
   await writeFile(kubeconfig, loaded.kubeConfig.exportConfig(), { mode: 0o600 });
-  const child = spawn(process.execPath, [main, '--namespace', namespace, '--kubeconfig', kubeconfig], {
+  const args = [main, '--namespace', namespace, '--kubeconfig', kubeconfig, ...(metricsPort === undefined ? [] : ['--metrics-port', String(metricsPort)])];
+  const child = spawn(process.execPath, args, {
     stdio: 'inherit', env: { ...process.env, KUBECONFIG: kubeconfig },
   });
   const forward = (signal: NodeJS.Signals) => (): void => {
