@@ -53,6 +53,13 @@ beforeAll(async () => {
 }, 1_900_000);
 
 afterAll(async () => {
+  if (controllerImage) {
+    const uninstall = await nucleon('kube', 'uninstall', '--namespace', NS);
+    expect(uninstall.stderr).toContain(`kube: deleted Deployment ${NS}/nucleon-controller`);
+    expect(kubectl('get', 'deployments,serviceaccounts,rolebindings', '-n', NS, '-o', 'name')).not.toContain('nucleon-controller');
+    // The ClusterRole is shared by every namespace's install: it stays without --crd.
+    expect(kubectl('get', 'clusterrole', 'nucleon-controller', '-o', 'name').trim()).toBe('clusterrole.rbac.authorization.k8s.io/nucleon-controller');
+  }
   try {
     kubectl('delete', 'namespace', NS, '--wait=false');
   } catch {

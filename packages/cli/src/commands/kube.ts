@@ -72,16 +72,21 @@ export function registerKube(program: Command): void {
     });
 
   addCommon(kube.command('uninstall')
-    .description('remove the controller (Deployment, RBAC, ServiceAccount); --crd also removes the CRD and with it every NuclioFunction'))
-    .option('--crd', 'also delete the CRD: Kubernetes then deletes every NuclioFunction and what it owns')
+    .description('remove the controller of a namespace (Deployment, binding, ServiceAccount); --crd also the shared ClusterRole and the CRD, and with it every NuclioFunction'))
+    .option('--crd', 'also delete the ClusterRole and the CRD: Kubernetes then deletes every NuclioFunction and what it owns')
     .action(async (opts: ClusterOptionValues & { namespace: string; crd?: boolean }) => {
       const client = createObjectClient(loadCluster(opts));
-      const objects = installObjects({ namespace: opts.namespace, image: 'unused', crd: nuclioFunctionCrd() });
-      const clusterBinding = installObjects({ namespace: opts.namespace, image: 'unused', crd: nuclioFunctionCrd(), watchAll: true })[4]!;
-      // Both binding kinds (an install may have used either); never the namespace, which may hold functions.
-      const [crd, , account, role, binding, deployment] = objects as [typeof objects[number], ...typeof objects];
-      await removeObjects(client, [...(opts.crd ? [crd] : []), account!, role!, clusterBinding, binding!, deployment!], progress);
-      process.stdout.write(`controller removed from namespace ${opts.namespace}${opts.crd ? ', and the NuclioFunction CRD' : ''}\n`);
+      const crd = nuclioFunctionCrd();
+      const [, , account, role, binding, deployment] = installObjects({ namespace: opts.namespace, image: 'unused', crd });
+      const clusterBinding = installObjects({ namespace: opts.namespace, image: 'unused', crd, watchAll: true })[4]!;
+      // The ClusterRoleBinding of a --watch-all install goes only if it binds this namespace's account;
+      // the ClusterRole is shared by every namespace's install, so it goes only with --crd. Never the namespace.
+      const bound = (await client.read(clusterBinding)) as { subjects?: Array<{ namespace?: string }> } | undefined;
+      const ours = bound?.subjects?.some((subject) => subject.namespace === opts.namespace) ?? false;
+      await removeObjects(client, [
+        ...(opts.crd ? [crd, role!] : []), ...(ours ? [clusterBinding] : []), account!, binding!, deployment!,
+      ], progress);
+      process.stdout.write(`controller removed from namespace ${opts.namespace}${opts.crd ? ', with the ClusterRole and the NuclioFunction CRD' : ''}\n`);
     });
 
   addCommon(kube.command('controller')
