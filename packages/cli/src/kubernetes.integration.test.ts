@@ -53,21 +53,24 @@ beforeAll(async () => {
 }, 1_900_000);
 
 afterAll(async () => {
-  if (controllerImage) {
-    const uninstall = await nucleon('kube', 'uninstall', '--namespace', NS);
-    expect(uninstall.stderr).toContain(`kube: deleted Deployment ${NS}/nucleon-controller`);
-    // Foreground deletion: the Deployment goes once its ReplicaSet and pod have.
-    kubectl('wait', '--for=delete', 'deployment/nucleon-controller', '-n', NS, '--timeout=90s');
-    expect(kubectl('get', 'deployments,serviceaccounts,rolebindings', '-n', NS, '-o', 'name')).not.toContain('nucleon-controller');
-    // The ClusterRole is shared by every namespace's install: it stays without --crd.
-    expect(kubectl('get', 'clusterrole', 'nucleon-controller', '-o', 'name').trim()).toBe('clusterrole.rbac.authorization.k8s.io/nucleon-controller');
-  }
   try {
-    kubectl('delete', 'namespace', NS, '--wait=false');
-  } catch {
-    // Already gone, or the cluster is: nothing left to clean.
+    if (controllerImage) {
+      const uninstall = await nucleon('kube', 'uninstall', '--namespace', NS);
+      expect(uninstall.stderr).toContain(`kube: deleted Deployment ${NS}/nucleon-controller`);
+      // Foreground deletion: the Deployment goes once its ReplicaSet and pod have.
+      kubectl('wait', '--for=delete', 'deployment/nucleon-controller', '-n', NS, '--timeout=90s');
+      expect(kubectl('get', 'deployments,serviceaccounts,rolebindings', '-n', NS, '-o', 'name')).not.toContain('nucleon-controller');
+      // The ClusterRole is shared by every namespace's install: it stays without --crd.
+      expect(kubectl('get', 'clusterrole', 'nucleon-controller', '-o', 'name').trim()).toBe('clusterrole.rbac.authorization.k8s.io/nucleon-controller');
+    }
+  } finally {
+    try {
+      kubectl('delete', 'namespace', NS, '--wait=false');
+    } catch {
+      // Already gone, or the cluster is: nothing left to clean.
+    }
+    if (home) await rm(home, { recursive: true, force: true });
   }
-  if (home) await rm(home, { recursive: true, force: true });
 });
 
 async function initFunction(runtime: string, label = runtime): Promise<string> {
