@@ -26,7 +26,7 @@ export type {
   BuildSpec, ScaleToZeroSpec, KubernetesSpecFields, FunctionVolume, ServiceType, ImagePullPolicy, PreemptionPolicy,
 } from './config/types.js';
 export {
-  DEFAULT_TARGET_CPU, IMAGE_PULL_POLICIES, KUBERNETES_SPEC_FIELDS, PREEMPTION_POLICIES, SERVICE_TYPES,
+  DEFAULT_TARGET_CPU, IMAGE_PULL_POLICIES, KUBERNETES_SPEC_FIELDS, PREEMPTION_POLICIES, SERVICE_TYPES, kubernetesOnlyPaths,
 } from './config/kubernetes-fields.js';
 export { functionSpecSchema } from './config/spec-schema.js';
 export type { JsonSchema } from './config/spec-schema.js';

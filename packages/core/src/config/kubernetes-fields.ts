@@ -1,6 +1,6 @@
 import { fieldPath } from './field-path.js';
 import { describeType, isPlainObject, type ProblemCollector } from './problems.js';
-import type { FunctionVolume, KubernetesSpecFields } from './types.js';
+import type { FunctionConfig, FunctionVolume, KubernetesSpecFields } from './types.js';
 
 export const SERVICE_TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer'] as const;
 export const IMAGE_PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const;
@@ -123,4 +123,19 @@ function readVolumes(value: unknown, p: ProblemCollector): FunctionVolume[] | un
     }
   });
   return list as unknown as FunctionVolume[];
+}
+
+/**
+ * Paths of the fields in `config` that only the Kubernetes platform acts on: the Kubernetes
+ * spec fields present, and the HTTP triggers' `attributes.ingresses`. Other platforms report
+ * them through their `unappliedFields`, each with its own wording.
+ */
+export function kubernetesOnlyPaths(config: FunctionConfig): string[] {
+  const paths = KUBERNETES_SPEC_FIELDS.filter((key) => config.spec[key] !== undefined).map((key) => `spec.${key}`);
+  for (const [name, trigger] of Object.entries(config.spec.triggers)) {
+    if (trigger.kind === 'http' && trigger.attributes.ingresses !== undefined) {
+      paths.push(`${fieldPath('spec.triggers', name)}.attributes.ingresses`);
+    }
+  }
+  return paths;
 }
