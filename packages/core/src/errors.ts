@@ -40,6 +40,7 @@ export const ErrorCodes = {
   CALL_FAILED: 'NUCLEON_ERR_CALL_FAILED',
   BATCH_RESPONSE_MISSING: 'NUCLEON_ERR_BATCH_RESPONSE_MISSING',
   DEPLOY_INTERRUPTED: 'NUCLEON_ERR_DEPLOY_INTERRUPTED',
+  NO_FREE_PORT: 'NUCLEON_ERR_NO_FREE_PORT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
