@@ -165,6 +165,6 @@ describe('desiredObjects', () => {
 
   it('leaves owner references out for a resource not stored yet (no uid)', () => {
     const objects = objectsOf(storedResource({}, { uid: undefined }));
-    expect(objects.deployment.metadata.ownerReferences).toBeUndefined();
+    expect(objects.deployment.metadata?.ownerReferences).toBeUndefined();
   });
 });
