@@ -1,3 +1,4 @@
+import { parseFunctionConfigText, validateFunctionConfig } from '@nucleon/core';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_HASH_ANNOTATION, type NuclioFunctionResource } from './resource.js';
 import { desiredObjects } from './desired-objects.js';
@@ -52,6 +53,14 @@ describe('desiredObjects', () => {
     expect(pod.volumes![0]).toEqual({ name: 'nucleon-function-config', configMap: { name: 'nuclio-hello' } });
     expect(pod.containers[0]!.volumeMounts![0]).toEqual({ name: 'nucleon-function-config', mountPath: '/etc/nucleon', readOnly: true });
     expect(pod.containers[0]!.env).toContainEqual({ name: 'NUCLEON_FUNCTION_CONFIG', value: '/etc/nucleon/function.yaml' });
+  });
+
+  it('writes a processor config that validates again to the same config, without a warning', () => {
+    const { config } = functionConfigOf(GPU_FUNCTION);
+    const text = objectsOf(GPU_FUNCTION).configMap.data!['function.yaml']!;
+    const again = validateFunctionConfig(parseFunctionConfigText(text));
+    expect(again.warnings).toEqual([]);
+    expect(again.config).toEqual(config);
   });
 
   it('runs the processor on the host network on its own loopback ports, probed on 127.0.0.1', () => {
