@@ -22,8 +22,9 @@ export interface JsonSchema {
 
 // Keys a validated config may carry, or a Nuclio file may give, beyond the typed ones.
 type TriggerKeys = keyof TriggerConfig | 'maxWorkers' | 'name' | 'class';
-// BuildSpec has an index signature (Nuclio's other build fields), so its named keys are listed.
-type BuildKeys = 'commands' | 'baseImage' | 'path' | 'noCache' | 'registry' | 'image';
+// The build fields validation checks; the others (path, noCache, registry, image, Nuclio's
+// many more) are kept as given, so the schema leaves them to x-kubernetes-preserve-unknown-fields.
+type BuildKeys = 'commands' | 'baseImage';
 
 const PRESERVE = { 'x-kubernetes-preserve-unknown-fields': true } as const;
 /** A Kubernetes object shape Nucleon passes through: the API server checks it where it lands. */
@@ -33,13 +34,22 @@ const integer = (description: string, minimum: number, maximum?: number): JsonSc
   ({ type: 'integer', description, minimum, ...(maximum === undefined ? {} : { maximum }) });
 const oneOf = (description: string, values: readonly string[]): JsonSchema => ({ type: 'string', description, enum: values });
 const listOf = (description: string, items: JsonSchema): JsonSchema => ({ type: 'array', description, items });
-/** Validation turns numbers into quantity strings; `cpu: 2` and `cpu: "2"` are both right. */
-const quantity: JsonSchema = { 'x-kubernetes-int-or-string': true };
+/**
+ * Any value: for fields validation does not type-check (it keeps them, or only warns), so the
+ * API server must not refuse what the validator lets through.
+ */
+const anyValue = (description: string): JsonSchema => ({ description, ...PRESERVE });
+/**
+ * Validation turns numbers into quantity strings, fractions included (`cpu: 0.5`), which
+ * Kubernetes' int-or-string would refuse: any scalar is right here, validation checks the rest.
+ */
+const quantity: JsonSchema = anyValue('a quantity: 500m, 2, 0.5, 1Gi, ...');
 
 const triggerProperties: Record<TriggerKeys, JsonSchema> = {
   kind: string('http, kafka-cluster, ... or the npm package of a third-party trigger'),
   numWorkers: integer('worker pool size', 1),
-  maxWorkers: integer("Nuclio's older name for numWorkers", 1),
+  // Checked only when numWorkers is absent (else ignored with a warning).
+  maxWorkers: anyValue("Nuclio's older name for numWorkers"),
   workerAvailabilityTimeoutMilliseconds: integer('how long an event waits for a free worker', 0),
   explicitAckMode: oneOf('explicit acknowledgement mode (stream triggers)', ACK_MODES),
   attributes: kubernetesObject("the trigger's attributes, checked against its plugin's schema by the controller"),
@@ -48,8 +58,8 @@ const triggerProperties: Record<TriggerKeys, JsonSchema> = {
   // Values are turned into strings by validation, so numbers and booleans are right too.
   annotations: kubernetesObject('annotations of the trigger'),
   batch: kubernetesObject("Nuclio's event batching"),
-  name: string("the trigger's name (Nuclio writes it; the map key wins)"),
-  class: string("Nuclio's trigger class"),
+  name: anyValue("the trigger's name (Nuclio writes it; the map key wins)"),
+  class: anyValue("Nuclio's trigger class"),
 };
 
 const resourcesProperties: Record<keyof Resources, JsonSchema> = {
@@ -60,10 +70,6 @@ const resourcesProperties: Record<keyof Resources, JsonSchema> = {
 const buildProperties: Record<BuildKeys, JsonSchema> = {
   commands: listOf('build steps (shell commands)', { type: 'string' }),
   baseImage: string('image the function image is built on'),
-  path: string('where the function code is'),
-  noCache: { type: 'boolean', description: 'build without the layer cache' },
-  registry: string('registry the image is pushed to'),
-  image: string('name of the image built'),
 };
 
 /** Every `FunctionSpec` key has an entry: a field added to the type without one fails to compile. */
@@ -77,7 +83,8 @@ const specProperties: Record<keyof FunctionSpec, JsonSchema> = {
       name: string('variable name'),
       // Validation turns numbers and booleans into strings: any scalar is right.
       value: { description: 'variable value', ...PRESERVE },
-      valueFrom: kubernetesObject('a Secret, ConfigMap or pod field the value comes from (Kubernetes only)'),
+      // Validation only warns about valueFrom (the Kubernetes platform checks it is a mapping).
+      valueFrom: anyValue('a Secret, ConfigMap or pod field the value comes from (Kubernetes only)'),
     },
     ...PRESERVE,
   }),
@@ -92,7 +99,8 @@ const specProperties: Record<keyof FunctionSpec, JsonSchema> = {
   replicas: integer('replicas when not autoscaled', 0),
   scaleToZero: kubernetesObject('scale to zero when idle'),
   eventTimeout: string('longest a handler may run, a duration such as 30s'),
-  eventTimeoutMs: integer('eventTimeout in milliseconds (derived by validation)', 0),
+  // Derived by validation, which ignores (with a warning) a value that disagrees.
+  eventTimeoutMs: anyValue('eventTimeout in milliseconds (derived by validation)'),
   readinessTimeoutSeconds: integer('how long a deploy waits for the function to become ready', 1),
   build: { type: 'object', description: 'how the image is built', properties: buildProperties, ...PRESERVE },
   image: string('the function image'),

@@ -24,6 +24,11 @@ describe('functionConfigOf', () => {
     expect(warnings.map((w) => w.path)).toEqual(['spec.colour']);
   });
 
+  it('refuses a valueFrom that is not a mapping (the kubelet could not use it)', () => {
+    expect(functionConfigOf(storedResource({ env: [{ name: 'T', valueFrom: 'secret' }] })).problems.map((p) => p.path))
+      .toEqual(['spec.env[0].valueFrom']);
+  });
+
   it('asks for an image and a name that fits in nuclio-<name>', () => {
     expect(functionConfigOf(storedResource({ image: undefined })).problems)
       .toEqual([{ path: 'spec.image', message: expect.stringContaining('required on the Kubernetes platform') }]);

@@ -59,6 +59,13 @@ function kubernetesProblems(resource: NuclioFunctionResource, config: FunctionCo
     problems.push({ path: 'spec.image', message: 'is required on the Kubernetes platform (nucleon deploy --platform kube builds the image and sets it)' });
   }
   if (config) problems.push(...ingressProblems(config));
+  const env = Array.isArray(resource.spec?.env) ? (resource.spec.env as unknown[]) : [];
+  env.forEach((item, i) => {
+    const valueFrom = (item as Record<string, unknown> | null)?.valueFrom;
+    if (valueFrom !== undefined && (valueFrom === null || typeof valueFrom !== 'object' || Array.isArray(valueFrom))) {
+      problems.push({ path: `spec.env[${i}].valueFrom`, message: 'expected a mapping (secretKeyRef, configMapKeyRef, fieldRef or resourceFieldRef)' });
+    }
+  });
   return problems;
 }
 
