@@ -67,14 +67,19 @@ JSON
 }
 
 write_registry_hosts() {
-  # The kubelet's pulls of 127.0.0.1:<port>/... go to the local registry over plain HTTP.
-  mkdir -p "$CONF/certs.d/$REGISTRY"
-  write_file "$CONF/certs.d/$REGISTRY/hosts.toml" 644 <<TOML
+  # Pulls of 127.0.0.1:<port>/... go to the local registry over plain HTTP; so do pulls naming
+  # any other registry (_default): docker.io/library/busybox:1 is 127.0.0.1:<port>/library/busybox:1.
+  # No pull ever leaves loopback, and an image pushed under the path it has elsewhere serves.
+  local dir
+  for dir in "$REGISTRY" _default; do
+    mkdir -p "$CONF/certs.d/$dir"
+    write_file "$CONF/certs.d/$dir/hosts.toml" 644 <<TOML
 server = "http://$REGISTRY"
 
 [host."http://$REGISTRY"]
   capabilities = ["pull", "resolve"]
 TOML
+  done
 }
 
 write_registry_config() {
