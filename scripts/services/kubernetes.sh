@@ -155,6 +155,8 @@ launch() {
     log "$name: 127.0.0.1:$port is in use by a process this script did not start"; exit 1
   fi
   mkdir -p "$RUN" "$LOGS"
+  # Logs are appended across restarts; one past 20 MB moves aside (one old copy is kept).
+  if [ "$(stat -c %s "$LOGFILE" 2>/dev/null || echo 0)" -gt $((20 * 1024 * 1024)) ]; then mv -f "$LOGFILE" "$LOGFILE.old"; fi
   echo "---- $(date -u +%FT%TZ) started by kubernetes.sh" >>"$LOGFILE"
   # 9>&-: the daemon must not inherit (and so hold forever) the data dir's lock.
   setsid "$@" >>"$LOGFILE" 2>&1 </dev/null 9>&- &
@@ -304,6 +306,7 @@ cmd_start() {
   # The images are in containerd before the kubelet starts, so it never has to pull the pause image.
   ready containerd; import_images
   ready registry; push_registry_images
+  ensure_check_images
   ready kube-controller-manager
   ready kube-scheduler
   local kubelet_launched_at rc=0

@@ -54,14 +54,22 @@ await_page() {
   done
 }
 
+CHECK_IMPORTED_TEXT="nucleon check: image imported into containerd"
+CHECK_PULLED_TEXT="nucleon check: image pulled from $REGISTRY"
+
+# The two busybox httpd images, one imported, one in the registry only. `start` makes them too:
+# tests may use them as an image that runs.
+ensure_check_images() {
+  make_httpd_archive "$DATA/images/check-imported.tar" "$CHECK_IMPORTED_IMAGE" "$CHECK_IMPORTED_TEXT"
+  make_httpd_archive "$DATA/images/check-pulled.tar" "$CHECK_PULLED_IMAGE" "$CHECK_PULLED_TEXT"
+  import_image k8s.io "$CHECK_IMPORTED_IMAGE" "$DATA/images/check-imported.tar"
+  [ "${LAUNCHED[registry]:-}" = foreign ] || push_image "$CHECK_PULLED_IMAGE" "$DATA/images/check-pulled.tar"
+}
+
 run_check() {
   node_ready || { log "check: node $NODE_NAME is not Ready (run: $0 start)"; exit 1; }
-  local imported_text="nucleon check: image imported into containerd"
-  local pulled_text="nucleon check: image pulled from $REGISTRY"
-  make_httpd_archive "$DATA/images/check-imported.tar" "$CHECK_IMPORTED_IMAGE" "$imported_text"
-  make_httpd_archive "$DATA/images/check-pulled.tar" "$CHECK_PULLED_IMAGE" "$pulled_text"
-  import_image k8s.io "$CHECK_IMPORTED_IMAGE" "$DATA/images/check-imported.tar"
-  push_image "$CHECK_PULLED_IMAGE" "$DATA/images/check-pulled.tar"
+  local imported_text="$CHECK_IMPORTED_TEXT" pulled_text="$CHECK_PULLED_TEXT"
+  ensure_check_images
 
   CHECK_NAMESPACE="nucleon-check-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   trap 'kubectl_admin delete namespace "$CHECK_NAMESPACE" --wait=false >/dev/null 2>&1 || true' EXIT
