@@ -7,6 +7,17 @@ cd "$NUCLEON_ROOT"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# The Kubernetes binaries take ~30 min to build on 2 cores, once per machine (cached after):
+# the build starts first, in the background (its own process group, so an early exit stops
+# it), to overlap with installing and building; kubernetes.sh start waits for it.
+kube_build=""
+if ! bash scripts/services/kubernetes.sh build --cached; then
+  step "building the Kubernetes binaries in the background (~30 min on 2 cores, once)"
+  setsid bash scripts/services/kubernetes.sh build & kube_build=$!
+fi
+stop_kube_build() { [ -z "$kube_build" ] || kill -- "-$kube_build" 2>/dev/null || true; }
+trap stop_kube_build EXIT
+
 step "installing dependencies"
 pnpm install --frozen-lockfile || exit 1
 step "building and type-checking every package"
@@ -21,6 +32,7 @@ pnpm nx run-many -t build lint --output-style=static || exit 1
 SERVICES=(kubernetes rabbitmq kafka docker kinesalite pubsub nats mosquitto)
 started_here=()
 stop_services() {
+  stop_kube_build
   for service in "${started_here[@]}"; do bash "scripts/services/$service.sh" stop || true; done
 }
 trap stop_services EXIT

@@ -15,7 +15,8 @@
 #            unmounts what was mounted under the data dir. Keeps binaries, images, certificates,
 #            etcd's data: the next start brings the same cluster back.
 #   status   each component (pid, RSS) and the node; exit 0 only when everything runs, else 3.
-#   build    the five binaries into $CACHE/kubernetes-v1.37.2/bin (a no-op when cached).
+#   build    the five binaries into $CACHE/kubernetes-v1.37.2/bin (a no-op when cached);
+#            `build --cached` only says (exit 0 or 1) whether they are.
 #   reset    stop, then delete the data dir (a fresh cluster on the next start).
 #   check    smoke test: two hostNetwork pods (an image imported into containerd, an image
 #            pulled from the registry) answer HTTP on 127.0.0.1; removes them again.
@@ -439,7 +440,7 @@ case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
-  build) build_binaries ;;
+  build) if [ "${2:-}" = --cached ]; then binaries_cached; else build_binaries; fi ;;
   reset) cmd_reset ;;
   check) run_check ;;
   kubectl) shift; kubectl_admin "$@" ;;
