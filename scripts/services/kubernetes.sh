@@ -32,11 +32,12 @@
 #   NUCLEON_KUBE_API_PORT        kube-apiserver, default 6443
 #   NUCLEON_KUBE_ETCD_PORT       etcd clients, default 2379 (peers: NUCLEON_KUBE_ETCD_PEER_PORT, 2380)
 #   NUCLEON_KUBE_REGISTRY_PORT   image registry, default 5000
+#   NUCLEON_KUBE_CONTROLLER_MANAGER_PORT, NUCLEON_KUBE_SCHEDULER_PORT   health ports, 10257, 10259
 #   NUCLEON_KUBE_NODE_NAME       node name, default the hostname when it resolves to loopback,
 #                                else "localhost" (the API server reaches the kubelet by name)
 #   NUCLEON_KUBE_WAIT            seconds to wait for each component, default 120
-# The kubelet (10250, healthz 10248), controller-manager (10257) and scheduler (10259) ports
-# are fixed. Needs root (containers, mounts, cgroups).
+# The kubelet's ports (10250, health 10248) are fixed: one kubelet per machine, since it also
+# uses paths outside its data dir. Needs root (containers, mounts, cgroups).
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 
@@ -61,8 +62,8 @@ REGISTRY_PORT="${NUCLEON_KUBE_REGISTRY_PORT:-5000}"
 REGISTRY="127.0.0.1:$REGISTRY_PORT"
 KUBELET_PORT=10250
 KUBELET_HEALTHZ_PORT=10248
-CONTROLLER_MANAGER_PORT=10257
-SCHEDULER_PORT=10259
+CONTROLLER_MANAGER_PORT="${NUCLEON_KUBE_CONTROLLER_MANAGER_PORT:-10257}"
+SCHEDULER_PORT="${NUCLEON_KUBE_SCHEDULER_PORT:-10259}"
 WAIT="${NUCLEON_KUBE_WAIT:-120}"
 # The first Service IP is the `kubernetes` Service's; nothing here routes to it (no kube-proxy).
 SERVICE_CIDR=10.0.0.0/24
@@ -190,6 +191,26 @@ ready() {
 
 up() { launch "$@"; ready "$1"; }
 
+# Before anything starts: every port a component that is not running yet needs is free (or,
+# for the registry, served by a registry), so a conflict fails the start with nothing launched.
+check_ports() {
+  local name port
+  for name in "${COMPONENTS[@]}"; do
+    port="$(port_of "$name")"
+    [ -n "$port" ] || continue
+    our_pid "$name" >/dev/null && continue
+    port_open "$port" || continue
+    [ "$name" = registry ] && answers registry && continue
+    log "$name: 127.0.0.1:$port is in use by a process this script did not start (data dir $DATA)"; exit 1
+  done
+  if ! our_pid etcd >/dev/null && port_open "$ETCD_PEER_PORT"; then
+    log "etcd: 127.0.0.1:$ETCD_PEER_PORT (peers) is in use by a process this script did not start"; exit 1
+  fi
+  if ! our_pid kubelet >/dev/null && port_open "$KUBELET_HEALTHZ_PORT"; then
+    log "kubelet: 127.0.0.1:$KUBELET_HEALTHZ_PORT (health) is in use by a process this script did not start"; exit 1
+  fi
+}
+
 launch_etcd() {
   launch etcd etcd --name nucleon --data-dir "$DATA/etcd" \
     --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
@@ -296,6 +317,7 @@ cmd_start() {
   write_kubeconfigs
   write_component_configs
   ensure_image_archives
+  check_ports
   # containerd and the registry do not depend on the control plane: launch them first so they
   # come up while etcd and the API server start.
   launch_containerd
@@ -388,7 +410,10 @@ cmd_stop() {
     stop_component "$name"
   done
   unmount_data_mounts
-  remove_outside_paths
+  # Those paths are the kubelet's whatever its data dir; its ports are fixed, so while one
+  # listens (another data dir's), they are its and stay.
+  if port_open "$KUBELET_PORT"; then log "a kubelet of another data dir runs: its paths outside $DATA stay"
+  else remove_outside_paths; fi
   restore_sysctls
   log "stopped in $((SECONDS - t0))s (kept: binaries in $BIN, images, certificates and etcd data in $DATA)"
 }

@@ -60,10 +60,10 @@ CHECK_PULLED_TEXT="nucleon check: image pulled from $REGISTRY"
 # The two busybox httpd images, one imported, one in the registry only. `start` makes them too:
 # tests may use them as an image that runs.
 ensure_check_images() {
-  make_httpd_archive "$DATA/images/check-imported.tar" "$CHECK_IMPORTED_IMAGE" "$CHECK_IMPORTED_TEXT"
-  make_httpd_archive "$DATA/images/check-pulled.tar" "$CHECK_PULLED_IMAGE" "$CHECK_PULLED_TEXT"
-  import_image k8s.io "$CHECK_IMPORTED_IMAGE" "$DATA/images/check-imported.tar"
-  [ "${LAUNCHED[registry]:-}" = foreign ] || push_image "$CHECK_PULLED_IMAGE" "$DATA/images/check-pulled.tar"
+  make_httpd_archive "$ARCHIVES/check-imported.tar" "$CHECK_IMPORTED_IMAGE" "$CHECK_IMPORTED_TEXT"
+  make_httpd_archive "$ARCHIVES/check-pulled.tar" "$CHECK_PULLED_IMAGE" "$CHECK_PULLED_TEXT"
+  import_image k8s.io "$CHECK_IMPORTED_IMAGE" "$ARCHIVES/check-imported.tar"
+  [ "${LAUNCHED[registry]:-}" = foreign ] || push_image "$CHECK_PULLED_IMAGE" "$ARCHIVES/check-pulled.tar"
 }
 
 run_check() {

@@ -14,6 +14,8 @@ CHECK_PULLED_IMAGE="$REGISTRY/nucleon/check:pulled"
 # Images pushed to the registry are staged in their own containerd namespace: the CRI plugin's
 # k8s.io namespace only ever gets what the pods run.
 PUSH_NAMESPACE=nucleon-push
+# The archives carry the image names, so the registry's port is in their file names.
+ARCHIVES="$DATA/images/$REGISTRY_PORT"
 
 # write_image_archive OUT REFERENCE ROOTFS ENTRYPOINT_JSON: a one-layer image of ROOTFS.
 write_image_archive() {
@@ -74,14 +76,13 @@ GO
   rm -rf "$src"
 }
 
-# Archives live in the data dir: their names carry the registry's port.
 ensure_image_archives() {
   build_pause_program
-  mkdir -p "$DATA/images"
-  if [ ! -s "$DATA/images/pause.tar" ]; then
+  mkdir -p "$ARCHIVES"
+  if [ ! -s "$ARCHIVES/pause.tar" ]; then
     local root; root="$(mktemp -d)"
     install -m 755 "$IMAGES/pause" "$root/pause"
-    write_image_archive "$DATA/images/pause.tar" "$PAUSE_IMAGE" "$root" '["/pause"]'
+    write_image_archive "$ARCHIVES/pause.tar" "$PAUSE_IMAGE" "$root" '["/pause"]'
     rm -rf "$root"
   fi
 }
@@ -111,7 +112,7 @@ import_image() {
   log "imported $2 into containerd (namespace $1)"
 }
 
-import_images() { import_image k8s.io "$PAUSE_IMAGE" "$DATA/images/pause.tar"; }
+import_images() { import_image k8s.io "$PAUSE_IMAGE" "$ARCHIVES/pause.tar"; }
 
 # in_registry REPOSITORY TAG
 in_registry() {
@@ -136,5 +137,5 @@ push_image() {
 push_registry_images() {
   # Someone else's registry on the port: leave its content alone.
   [ "${LAUNCHED[registry]:-}" = foreign ] && return 0
-  push_image "$PAUSE_IMAGE" "$DATA/images/pause.tar"
+  push_image "$PAUSE_IMAGE" "$ARCHIVES/pause.tar"
 }
