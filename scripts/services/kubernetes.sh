@@ -117,7 +117,7 @@ cmdline_of() {
 }
 answers() {
   case "$1" in
-    etcd) curl_local "http://127.0.0.1:$ETCD_PORT/health" | grep -q '"health":"true"' ;;
+    etcd) [[ "$(curl_local "http://127.0.0.1:$ETCD_PORT/health")" == *'"health":"true"'* ]] ;;
     containerd) [ -S "$CONTAINERD_SOCK" ] && timeout 5 ctr --address "$CONTAINERD_SOCK" version >/dev/null 2>&1 ;;
     registry) curl_local -o /dev/null "http://$REGISTRY/v2/" ;;
     kube-apiserver) curl_local -o /dev/null --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" \
@@ -356,7 +356,7 @@ remove_pod_containers() {
   ids="$(ctr_k8s tasks ls -q 2>/dev/null || true)"
   for id in $ids; do ctr_k8s tasks kill --signal SIGKILL "$id" >/dev/null 2>&1 || true; n=$((n + 1)); done
   for id in $ids; do
-    local _; for _ in $(seq 50); do ctr_k8s tasks ls -q 2>/dev/null | grep -qx "$id" || break
+    local _; for _ in $(seq 50); do grep -qxF "$id" <<<"$(ctr_k8s tasks ls -q 2>/dev/null)" || break
       ctr_k8s tasks delete --force "$id" >/dev/null 2>&1 || sleep 0.1; done
   done
   for id in $(ctr_k8s containers ls -q 2>/dev/null || true); do ctr_k8s containers delete "$id" >/dev/null 2>&1 || true; done
@@ -441,7 +441,7 @@ cmd_status() {
   # Shims belong to the pods: count them with the cluster (they name our socket on their command line).
   local shims=0 shim_rss=0 p
   for p in /proc/[0-9]*; do
-    tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -q "containerd-shim.* -address $CONTAINERD_SOCK" || continue
+    [[ "$(tr '\0' ' ' 2>/dev/null <"$p/cmdline")" == *containerd-shim*" -address $CONTAINERD_SOCK"* ]] || continue
     shims=$((shims + 1)); shim_rss=$((shim_rss + $(rss_mib "${p#/proc/}")))
   done
   printf '%-24s %d running  %5s MiB\n' "containerd shims" "$shims" "$shim_rss"

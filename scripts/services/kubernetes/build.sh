@@ -22,7 +22,7 @@ other_build_pid() {
   local p
   for p in /proc/[0-9]*; do
     [ "${p#/proc/}" = $$ ] && continue
-    tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF -- "-o $BIN.partial" && { echo "${p#/proc/}"; return 0; }
+    [[ "$(tr '\0' ' ' 2>/dev/null <"$p/cmdline")" == *"-o $BIN.partial"* ]] && { echo "${p#/proc/}"; return 0; }
   done
   return 1
 }

@@ -100,7 +100,8 @@ make_httpd_archive() {
   rm -rf "$root"
 }
 
-image_present() { ctr --address "$CONTAINERD_SOCK" --namespace "$1" images ls -q 2>/dev/null | grep -qxF "$2"; }
+# (grep reads a captured list: `ctr | grep -q` can fail under pipefail when grep stops early)
+image_present() { grep -qxF "$2" <<<"$(ctr --address "$CONTAINERD_SOCK" --namespace "$1" images ls -q 2>/dev/null)"; }
 
 # import_image NAMESPACE REFERENCE ARCHIVE: only when missing. Importing again an image the CRI
 # plugin already tracks has confused containerd 1.6's CRI image cache (pods then failed with
