@@ -222,7 +222,9 @@ launch_etcd() {
 launch_apiserver() {
   # --endpoint-reconciler-type=none: the `kubernetes` Service would otherwise get 127.0.0.1 as
   # its endpoint, which the API refuses. The API server reaches kubelets by name only (never
-  # the InternalIP, eth0's address).
+  # the InternalIP, eth0's address). --shutdown-watch-termination-grace-period: on SIGTERM it
+  # ends open watches itself; without it, it waits for them up to its 60 s request timeout
+  # (measured: 67 s with one `kubectl get --watch` open, 1.2 s with the flag).
   launch kube-apiserver "$BIN/kube-apiserver" \
     --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
     --bind-address=127.0.0.1 --secure-port="$API_PORT" --advertise-address=127.0.0.1 \
@@ -234,7 +236,7 @@ launch_apiserver() {
     --service-account-key-file="$PKI/service-account.pub" --service-account-signing-key-file="$PKI/service-account.key" \
     --service-cluster-ip-range="$SERVICE_CIDR" \
     --authorization-mode=Node,RBAC --enable-admission-plugins=NodeRestriction \
-    --allow-privileged=true --profiling=false
+    --allow-privileged=true --profiling=false --shutdown-watch-termination-grace-period=2s
 }
 
 launch_controller_manager() {
