@@ -82,8 +82,10 @@ source "$HERE/kubernetes/pki.sh"
 source "$HERE/kubernetes/configs.sh"
 # ensure_image_archives, import_images, push_registry_images, image names
 source "$HERE/kubernetes/images.sh"
-# run_check
+# run_check, ensure_check_images
 source "$HERE/kubernetes/check.sh"
+# save_sysctls, restore_sysctls, remove_pod_containers, unmount_data_mounts, remove_outside_paths
+source "$HERE/kubernetes/host-state.sh"
 
 # The API server reaches the kubelet (logs, exec) by node name, so the name must resolve to
 # loopback: the node's InternalIP is eth0's address, which nothing here may send to.
@@ -189,8 +191,6 @@ ready() {
   exit 1
 }
 
-up() { launch "$@"; ready "$1"; }
-
 # Before anything starts: every port a component that is not running yet needs is free (or,
 # for the registry, served by a registry), so a conflict fails the start with nothing launched.
 check_ports() {
@@ -263,28 +263,6 @@ launch_containerd() { launch containerd containerd --config "$CONF/containerd.to
 
 launch_registry() { launch registry docker-registry serve "$CONF/registry.yml"; }
 
-# The kubelet sets these kernel parameters as it starts (vm.overcommit_memory=1,
-# kernel.panic=10, kernel.panic_on_oops=1, ...); protectKernelDefaults would make it refuse to
-# start instead. `stop` puts back the values from before the first kubelet start.
-KUBELET_SYSCTLS=(vm/overcommit_memory vm/panic_on_oom kernel/panic kernel/panic_on_oops
-  kernel/keys/root_maxkeys kernel/keys/root_maxbytes)
-SYSCTLS_BEFORE="$RUN/sysctls-before-kubelet"
-save_sysctls() {
-  [ -s "$SYSCTLS_BEFORE" ] && return 0
-  local key
-  for key in "${KUBELET_SYSCTLS[@]}"; do echo "$key $(cat "/proc/sys/$key")"; done >"$SYSCTLS_BEFORE"
-}
-restore_sysctls() {
-  [ -s "$SYSCTLS_BEFORE" ] || return 0
-  local key value changed=()
-  while read -r key value; do
-    [ "$(cat "/proc/sys/$key")" = "$value" ] && continue
-    echo "$value" >"/proc/sys/$key" 2>/dev/null && changed+=("${key//\//.}=$value")
-  done <"$SYSCTLS_BEFORE"
-  rm -f "$SYSCTLS_BEFORE"
-  [ ${#changed[@]} = 0 ] || log "restored the kernel parameters the kubelet had set: ${changed[*]}"
-}
-
 launch_kubelet() {
   our_pid kubelet >/dev/null || save_sysctls
   launch kubelet "$BIN/kubelet" --config="$CONF/kubelet.yaml" --kubeconfig="$CONF/kubelet.kubeconfig" \
@@ -348,46 +326,6 @@ cmd_start() {
     fi
   fi
   log "node $NODE_NAME Ready; cluster up in $((SECONDS - t0))s (KUBECONFIG=$ADMIN_KUBECONFIG, registry $REGISTRY)"
-}
-
-# Kills and removes every container and pod sandbox in this containerd's CRI namespace, so no
-# pod outlives `stop` (their shims exit with them).
-remove_pod_containers() {
-  answers containerd || return 0
-  local ids id n=0
-  ids="$(ctr_k8s tasks ls -q 2>/dev/null || true)"
-  for id in $ids; do ctr_k8s tasks kill --signal SIGKILL "$id" >/dev/null 2>&1 || true; n=$((n + 1)); done
-  for id in $ids; do
-    local _; for _ in $(seq 50); do grep -qxF "$id" <<<"$(ctr_k8s tasks ls -q 2>/dev/null)" || break
-      ctr_k8s tasks delete --force "$id" >/dev/null 2>&1 || sleep 0.1; done
-  done
-  for id in $(ctr_k8s containers ls -q 2>/dev/null || true); do ctr_k8s containers delete "$id" >/dev/null 2>&1 || true; done
-  [ $n = 0 ] || log "removed $n pod containers"
-}
-
-# Mounts the kubelet and containerd made under the data dir (the kubelet's root-dir bind mount,
-# pod volumes, sandbox /dev/shm, container rootfs), deepest first.
-unmount_data_mounts() {
-  local m n=0
-  while read -r m; do
-    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "could not unmount $m"
-    n=$((n + 1))
-  done < <(awk -v prefix="$DATA/" 'index($2, prefix) == 1 { print $2 }' /proc/self/mounts | sort -r)
-  [ $n = 0 ] || log "unmounted $n mounts under $DATA"
-}
-
-# What the kubelet and containerd create outside the data dir, whatever their configuration:
-# /var/log/containers symlinks, the device-plugin socket, the CNI result cache, empty pod cgroups.
-# Only what points into our data dir, or is empty, is removed.
-remove_outside_paths() {
-  find /var/log/containers -maxdepth 1 -type l -lname "$DATA/*" -delete 2>/dev/null || true
-  rm -f /var/lib/kubelet/device-plugins/kubelet.sock
-  rmdir /var/log/containers /var/lib/kubelet/device-plugins /var/lib/kubelet \
-    /var/lib/cni/results /var/lib/cni 2>/dev/null || true
-  local d
-  for d in /sys/fs/cgroup/*/kubepods /sys/fs/cgroup/kubepods; do
-    if [ -d "$d" ]; then find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true; fi
-  done
 }
 
 stop_component() {
