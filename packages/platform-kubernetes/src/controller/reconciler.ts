@@ -119,7 +119,7 @@ export class Reconciler {
     if (!objects.differs(desired, actual)) return actual;
     const body = { ...desired, metadata: { ...desired.metadata, resourceVersion: actual.metadata!.resourceVersion } };
     const updated = await client.replace(resource, namespace, name, body);
-    recentWrites.remember(resource, updated);
+    recentWrites.remember(resource, updated, actual);
     this.deps.logger.info(`updated ${resource.kind} ${namespace}/${name}`);
     return updated;
   }
@@ -147,7 +147,7 @@ export class Reconciler {
     const namespace = resource.metadata.namespace!;
     const name = resource.metadata.name!;
     const written = await this.deps.client.replaceStatus<FunctionObject>(FUNCTIONS, namespace, name, { ...resource, status });
-    this.deps.recentWrites.remember(FUNCTIONS, written);
+    this.deps.recentWrites.remember(FUNCTIONS, written, resource);
     this.deps.logger.info(`status ${namespace}/${name}: ${status.state}${status.message ? ` (${status.message})` : ''}`);
   }
 }
