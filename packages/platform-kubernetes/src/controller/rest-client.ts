@@ -19,10 +19,11 @@ export function restKubeClient(kubeConfig: KubeConfig): KubeClient {
   const server = new URL(cluster.server);
 
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const options: https.RequestOptions = {
       method, protocol: server.protocol, hostname: server.hostname, port: server.port,
       path: server.pathname.replace(/\/$/, '') + path,
-      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { accept: 'application/json', ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) },
       timeout: REQUEST_TIMEOUT_MS,
     };
     await kubeConfig.applyToHTTPSOptions(options);
@@ -44,7 +45,7 @@ export function restKubeClient(kubeConfig: KubeConfig): KubeClient {
       });
       req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in ${REQUEST_TIMEOUT_MS} ms`)));
       req.on('error', reject);
-      req.end(body === undefined ? undefined : JSON.stringify(body));
+      req.end(payload);
     });
   }
 
