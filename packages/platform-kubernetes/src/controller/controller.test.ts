@@ -88,4 +88,16 @@ describe('runController', () => {
     await until(() => stateOf('two') === 'building');
     expect(b.stats().byVerb.create?.deployments).toBe(1);
   });
+
+  it('stops writing at once and settles done with lost-lease when the Lease cannot be renewed', async () => {
+    const controller = await start({ leaderElect: true, identity: 'a' });
+    await until(() => controller.isLeading());
+    for (let i = 0; i < 100; i++) cluster.failNext('get', 'leases', 500);
+    expect(await controller.done).toBe('lost-lease');
+    expect(controller.isLeading()).toBe(false);
+    const writes = cluster.writes().length;
+    await cluster.create(FUNCTIONS, NS, nuclioFunction(NS, 'late', { image: 'img:1' }));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(cluster.writes().length).toBe(writes + 1); // the test's own create only
+  });
 });

@@ -54,8 +54,10 @@ class RestartingInformer<T extends KubeObject> implements ObjectInformer<T> {
         item.kind ??= resource.kind;
       }
       this.restartDelayMs = RESTART_DELAY_MS.first;
-      this.firstList?.resolve();
+      // ListWatch fills its cache after this returns; report "listed" once it has.
+      const firstList = this.firstList;
       this.firstList = undefined;
+      if (firstList) setImmediate(firstList.resolve);
       return result;
     };
     this.listWatch = new ListWatch<T>(collectionPath(resource, namespace), countedWatch, list as never, false, labelSelector);
