@@ -2,7 +2,7 @@ import { InMemoryLogger } from '@nucleon/core/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { runController, type ControllerHandle } from './controller.js';
-import type { KubeClient, KubeObject } from './kube-client.js';
+import { statusCodeOf, type KubeClient, type KubeObject } from './kube-client.js';
 import { CONFIG_MAPS, DEPLOYMENTS, FUNCTIONS, HPAS, INGRESSES, SERVICES } from './kube-resources.js';
 import type { FunctionObject } from './reconciler.js';
 import { applyCrd, createTestNamespace, deleteTestNamespace, realCluster, waitFor } from './test-support/real-cluster.js';
@@ -28,6 +28,20 @@ type DeploymentJson = KubeObject & { spec: { strategy?: { type?: string }; templ
   nodeSelector?: Record<string, string>; tolerations?: unknown[];
   containers: Array<{ env?: Array<{ name: string; value?: string }>; resources?: { limits?: Record<string, string> } }>;
 } } } };
+
+/** Changes a function's spec as `kubectl edit` would: read, change, replace, again on a 409 (the controller writes its status meanwhile). */
+async function editFunction(name: string, change: (spec: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
+  await waitFor(`an edit of ${name}`, async () => {
+    const current = (await get<FunctionObject>(FUNCTIONS, name))!;
+    try {
+      await client.replace(FUNCTIONS, namespace, name, { ...current, spec: change(current.spec) });
+      return true;
+    } catch (err) {
+      if (statusCodeOf(err) === 409) return false;
+      throw err;
+    }
+  });
+}
 
 async function startController(resyncMs = 60_000): Promise<void> {
   logger = new InMemoryLogger();
@@ -92,9 +106,10 @@ describe('the controller on a real cluster', () => {
     await client.create(FUNCTIONS, namespace, nuclioFunction('hello', { minReplicas: 1, maxReplicas: 2 }));
     await waitFor('the HPA', () => get(HPAS, 'nuclio-hello'));
     const before = await waitFor('the Deployment', () => get<DeploymentJson>(DEPLOYMENTS, 'nuclio-hello'));
-    const current = (await get<FunctionObject>(FUNCTIONS, 'hello'))!;
-    const { minReplicas: _min, maxReplicas: _max, ...rest } = current.spec;
-    await client.replace(FUNCTIONS, namespace, 'hello', { ...current, spec: { ...rest, env: [{ name: 'GREETING', value: 'changed' }] } });
+    await editFunction('hello', (spec) => {
+      const { minReplicas: _min, maxReplicas: _max, ...rest } = spec;
+      return { ...rest, env: [{ name: 'GREETING', value: 'changed' }] };
+    });
     const after = await waitFor('the Deployment with the new env', async () => {
       const d = await get<DeploymentJson>(DEPLOYMENTS, 'nuclio-hello');
       return d?.spec.template.spec.containers[0]!.env?.some((e) => e.name === 'GREETING' && e.value === 'changed') ? d : undefined;
@@ -126,9 +141,9 @@ describe('the controller on a real cluster', () => {
     await new Promise((r) => setTimeout(r, 2600)); // five resyncs
     expect(await metric('nucleon_controller_reconciles_total{result="success"}')).toBeGreaterThanOrEqual(reconcilesBefore + 4);
     expect(controller.stats().writes).toBe(writes);
-    // Informer caches answer every read: a resync costs no API call at all.
+    // Informer caches answer every read: a resync costs no GET. (Lists are left out: a watch
+    // may be restarted meanwhile, e.g. when another test replaces the cluster-wide CRD.)
     expect(controller.stats().byVerb.get).toEqual(before.byVerb.get);
-    expect(controller.stats().byVerb.list).toEqual(before.byVerb.list);
   });
 
   it('sets status error for an invalid function and creates nothing for it', async () => {

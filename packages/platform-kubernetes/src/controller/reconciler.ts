@@ -8,6 +8,7 @@ import { statusCodeOf, type KubeClient, type KubeObject } from './kube-client.js
 import { CONFIG_MAPS, DEPLOYMENTS, FUNCTIONS, HPAS, INGRESSES, PODS, SERVICES, type KubeResource } from './kube-resources.js';
 import type { RecentWrites } from './recent-writes.js';
 import { keepTransitionTimes, sameStatus } from './status-change.js';
+import { updateBody } from './update-body.js';
 
 export type FunctionObject = NuclioFunctionResource & KubeObject;
 
@@ -117,8 +118,7 @@ export class Reconciler {
       throw new Error(`${resource.kind} ${namespace}/${name} is being deleted; will create it again once it is gone`);
     }
     if (!objects.differs(desired, actual)) return actual;
-    const body = { ...desired, metadata: { ...desired.metadata, resourceVersion: actual.metadata!.resourceVersion } };
-    const updated = await client.replace(resource, namespace, name, body);
+    const updated = await client.replace(resource, namespace, name, updateBody(desired, actual));
     recentWrites.remember(resource, updated, actual);
     this.deps.logger.info(`updated ${resource.kind} ${namespace}/${name}`);
     return updated;
