@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -22,20 +22,32 @@ export function loadControllerKubeConfig(options: { kubeconfig?: string; env?: N
     kubeConfig.loadFromFile(options.kubeconfig);
     return { kubeConfig, source: 'flag' };
   }
-  if (env.KUBECONFIG) {
-    kubeConfig.loadFromDefault();
+  const listed = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
+  if (listed.length > 0) {
+    // kubectl's rule: several files merge, the first to set the current context wins.
+    kubeConfig.loadFromFile(listed[0]!);
+    for (const file of listed.slice(1)) {
+      const more = new KubeConfig();
+      more.loadFromFile(file);
+      // An entry named twice: the first file's wins (client-node's mergeConfig throws instead).
+      for (const cluster of more.getClusters()) if (!kubeConfig.getCluster(cluster.name)) kubeConfig.addCluster(cluster);
+      for (const user of more.getUsers()) if (!kubeConfig.getUser(user.name)) kubeConfig.addUser(user);
+      for (const context of more.getContexts()) if (!kubeConfig.getContextObject(context.name)) kubeConfig.addContext(context);
+      if (!kubeConfig.getCurrentContext()) kubeConfig.setCurrentContext(more.getCurrentContext());
+    }
     return { kubeConfig, source: 'KUBECONFIG' };
   }
   if (env.KUBERNETES_SERVICE_HOST && existsSync(SERVICE_ACCOUNT_TOKEN)) {
     kubeConfig.loadFromCluster();
     return { kubeConfig, source: 'in-cluster' };
   }
-  const home = join(homedir(), '.kube', 'config');
+  const homeDir = env.HOME ?? homedir();
+  const home = join(homeDir, '.kube', 'config');
   if (existsSync(home)) {
     kubeConfig.loadFromFile(home);
     return { kubeConfig, source: 'home' };
   }
-  const cache = env.NUCLEON_CACHE ?? join(homedir(), '.cache', 'nucleon');
+  const cache = env.NUCLEON_CACHE ?? join(homeDir, '.cache', 'nucleon');
   kubeConfig.loadFromFile(join(cache, 'kubernetes-data', 'admin.kubeconfig'));
   return { kubeConfig, source: 'nucleon-cache' };
 }
