@@ -172,4 +172,28 @@ describe('the controller on a real cluster', () => {
     }
     expect(controller.stats().byVerb.delete ?? {}).toEqual(writesBefore);
   });
+
+  it('reconciles 50 new functions with 3 creates each and no update, distinct ports, and then a resync costs nothing', async () => {
+    const names = Array.from({ length: 50 }, (_, i) => `many-${i}`);
+    // replicas 0: the objects are real, but no pod loads the shared node.
+    for (const name of names) await client.create(FUNCTIONS, namespace, nuclioFunction(name, { replicas: 0 }));
+    await startController(1000);
+    const functions = await waitFor('every function to have its ports in its status', async () => {
+      const list = await client.list<FunctionObject>(FUNCTIONS, namespace);
+      return list.items.every((f) => f.status?.httpPort) ? list.items : undefined;
+    });
+    expect(new Set(functions.map((f) => f.status!.httpPort)).size).toBe(names.length);
+    await new Promise((r) => setTimeout(r, 500));
+    const settled = controller.stats();
+    const n = names.length;
+    expect(settled.byVerb.create).toEqual({ configmaps: n, deployments: n, services: n });
+    // No object is ever updated; the status is written once, or twice when the Deployment's
+    // own status arriving changes what it says.
+    expect(Object.keys(settled.byVerb.update ?? {})).toEqual(['nucliofunctions/status']);
+    expect(settled.byVerb.update!['nucliofunctions/status']).toBeGreaterThanOrEqual(n);
+    expect(settled.byVerb.update!['nucliofunctions/status']).toBeLessThanOrEqual(2 * n);
+    await new Promise((r) => setTimeout(r, 2500)); // two resyncs of all 50
+    expect(controller.stats().writes).toBe(settled.writes);
+    expect(controller.stats().byVerb.get).toEqual(settled.byVerb.get);
+  }, 90_000);
 });
