@@ -189,7 +189,8 @@ export async function runController(options: ControllerOptions): Promise<Control
   if (elector) {
     void elector.run({
       onStartedLeading: () => startWorking().catch((err) => {
-        logger.errorWith('controller failed to start its informers', { error: (err as Error).message });
+        // Stopped while the first lists were in flight: not a failure.
+        if (working) logger.errorWith('controller failed to start its informers', { error: (err as Error).message });
       }),
       onStoppedLeading: () => {
         lost = true;
