@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ErrorCodes, isNucleonError, type Logger } from '@nucleon/core';
-import { FUNCTION_NAME_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../objects/resource.js';
+import { FUNCTION_NAME_LABEL, MANAGED_BY_LABEL, MANAGED_BY } from '../objects/resource.js';
 import { ApiCallCounter, countingClient, type ApiCallStats } from './api-calls.js';
 import { defaultFunctionObjects, type FunctionObjects } from './function-objects.js';
 import type { InformerFactory, ObjectInformer } from './informer.js';
@@ -100,7 +100,7 @@ export async function runController(options: ControllerOptions): Promise<Control
     const recentWrites = new RecentWrites();
     const functions = informers.informer<FunctionObject>(FUNCTIONS, options.namespace);
     const caches: ReconcilerCaches = { functions };
-    const owned = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
+    const owned = `${MANAGED_BY_LABEL}=${MANAGED_BY}`;
     for (const [field, resource] of OWNED) caches[field] = informers.informer(resource, options.namespace, owned);
     const workQueue = new WorkQueue({ concurrency: options.concurrency ?? 2 });
     queue = workQueue;

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { V1ConfigMap, V1Deployment, V1Ingress, V1Service, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { FunctionConfig } from '@nucleon/core';
 import type { FunctionPorts } from './ports.js';
-import { FUNCTION_NAME_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, type NuclioFunctionResource } from './resource.js';
+import { FUNCTION_NAME_LABEL, MANAGED_BY_LABEL, MANAGED_BY, type NuclioFunctionResource } from './resource.js';
 
 export interface DesiredObjects {
   configMap: V1ConfigMap;
@@ -18,7 +18,7 @@ export interface DesiredObjects {
 export function desiredObjects(resource: NuclioFunctionResource, config: FunctionConfig, ports: FunctionPorts): DesiredObjects {
   const name = `nuclio-${resource.metadata.name}`;
   const namespace = resource.metadata.namespace;
-  const labels = { [FUNCTION_NAME_LABEL]: resource.metadata.name!, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE };
+  const labels = { [FUNCTION_NAME_LABEL]: resource.metadata.name!, [MANAGED_BY_LABEL]: MANAGED_BY };
   const metadata = {
     name, namespace, labels,
     ownerReferences: [{ apiVersion: resource.apiVersion, kind: resource.kind, name: resource.metadata.name!, uid: resource.metadata.uid!, controller: true, blockOwnerDeletion: true }],

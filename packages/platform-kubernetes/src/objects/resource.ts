@@ -8,7 +8,7 @@ export const NUCLIO_PLURAL = 'nucliofunctions';
 export const NUCLIO_KIND = 'NuclioFunction';
 export const FUNCTION_NAME_LABEL = 'nuclio.io/function-name';
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-export const MANAGED_BY_VALUE = 'nucleon';
+export const MANAGED_BY = 'nucleon';
 
 export interface Condition {
   type: string;
