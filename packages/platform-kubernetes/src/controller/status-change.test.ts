@@ -12,16 +12,16 @@ describe('sameStatus', () => {
 describe('keepTransitionTimes', () => {
   it('keeps the time of a condition whose status did not change, takes the new one when it flipped', () => {
     const previous = { state: 'building' as const, conditions: [
-      { type: 'Ready', status: 'False' as const, lastTransitionTime: 't0' },
-      { type: 'Available', status: 'False' as const, lastTransitionTime: 't0' },
+      { type: 'Ready', status: 'False' as const, reason: 'r', message: 'm', lastTransitionTime: 't0' },
+      { type: 'Available', status: 'False' as const, reason: 'r', message: 'm', lastTransitionTime: 't0' },
     ] };
     const next = keepTransitionTimes(previous, { state: 'building', conditions: [
-      { type: 'Ready', status: 'False', lastTransitionTime: 't1' },
-      { type: 'Available', status: 'True', lastTransitionTime: 't1' },
+      { type: 'Ready', status: 'False', reason: 'r', message: 'm', lastTransitionTime: 't1' },
+      { type: 'Available', status: 'True', reason: 'r', message: 'm', lastTransitionTime: 't1' },
     ] });
     expect(next.conditions).toEqual([
-      { type: 'Ready', status: 'False', lastTransitionTime: 't0' },
-      { type: 'Available', status: 'True', lastTransitionTime: 't1' },
+      { type: 'Ready', status: 'False', reason: 'r', message: 'm', lastTransitionTime: 't0' },
+      { type: 'Available', status: 'True', reason: 'r', message: 'm', lastTransitionTime: 't1' },
     ]);
   });
 });

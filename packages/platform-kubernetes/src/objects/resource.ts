@@ -13,9 +13,9 @@ export const MANAGED_BY = 'nucleon';
 export interface Condition {
   type: string;
   status: 'True' | 'False' | 'Unknown';
-  reason?: string;
-  message?: string;
-  lastTransitionTime?: string;
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
 }
 
 export interface NuclioFunctionStatus {

@@ -43,7 +43,7 @@ export function fakeObjects(): FunctionObjects {
       : {
         state: (deployment?.status?.readyReplicas ?? 0) > 0 ? 'ready' : 'building',
         httpPort: ports?.http, adminPort: ports?.admin, observedGeneration: resource.metadata.generation,
-        conditions: [{ type: 'Ready', status: (deployment?.status?.readyReplicas ?? 0) > 0 ? 'True' : 'False', lastTransitionTime: new Date().toISOString() }],
+        conditions: [{ type: 'Ready', status: (deployment?.status?.readyReplicas ?? 0) > 0 ? 'True' : 'False', reason: 'Fake', message: '', lastTransitionTime: new Date().toISOString() }],
       },
   };
 }
