@@ -3,7 +3,8 @@
 import type { V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { NUCLIO_API_GROUP, NUCLIO_API_VERSION, NUCLIO_KIND, NUCLIO_PLURAL } from './resource.js';
 
-export function nuclioFunctionCrd(): V1CustomResourceDefinition {
+/** The CRD as a manifest (the API's JSON names). */
+export function nuclioFunctionCrdManifest(): Record<string, unknown> {
   const open = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
@@ -19,5 +20,9 @@ export function nuclioFunctionCrd(): V1CustomResourceDefinition {
         schema: { openAPIV3Schema: { type: 'object', properties: { spec: open, status: open } } },
       }],
     },
-  } as V1CustomResourceDefinition;
+  };
+}
+
+export function nuclioFunctionCrd(): V1CustomResourceDefinition {
+  return nuclioFunctionCrdManifest() as V1CustomResourceDefinition;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { nuclioFunctionCrd } from '../../objects/crd.js';
+import { nuclioFunctionCrdManifest } from '../../objects/crd.js';
 import { loadControllerKubeConfig } from '../controller-kube-config.js';
 import { statusCodeOf, type KubeClient, type KubeObject } from '../kube-client.js';
 import type { KubeResource } from '../kube-resources.js';
@@ -29,7 +29,8 @@ export async function realCluster(): Promise<{ kubeConfig: KubeConfig; kubeconfi
 
 /** Creates or replaces the NuclioFunction CRD (cluster-wide) and waits until it is Established. */
 export async function applyCrd(client: KubeClient): Promise<void> {
-  const crd = nuclioFunctionCrd() as unknown as KubeObject;
+  // The manifest (JSON names): the REST client sends JSON as is, not client-node's model.
+  const crd = nuclioFunctionCrdManifest() as unknown as KubeObject;
   const name = crd.metadata!.name!;
   const existing = await client.get(CRDS, '*', name);
   if (existing) await client.replace(CRDS, '*', name, { ...crd, metadata: { ...crd.metadata, resourceVersion: existing.metadata!.resourceVersion } });
