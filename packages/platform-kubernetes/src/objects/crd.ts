@@ -24,5 +24,5 @@ export function nuclioFunctionCrdManifest(): Record<string, unknown> {
 }
 
 export function nuclioFunctionCrd(): V1CustomResourceDefinition {
-  return nuclioFunctionCrdManifest() as V1CustomResourceDefinition;
+  return nuclioFunctionCrdManifest() as unknown as V1CustomResourceDefinition;
 }
