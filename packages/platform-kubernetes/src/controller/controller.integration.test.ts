@@ -1,5 +1,5 @@
 import { InMemoryLogger } from '@nucleon/core/testing';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { runController, type ControllerHandle } from './controller.js';
 import { statusCodeOf, type KubeClient, type KubeObject } from './kube-client.js';
@@ -68,7 +68,6 @@ afterEach(async () => {
   await deleteTestNamespace(client, namespace);
 });
 
-afterAll(() => undefined);
 
 describe('the controller on a real cluster', () => {
   it('creates the ConfigMap, Deployment (GPU: limit, Recreate, tolerations, nodeSelector), Service, HPA and Ingress, owned by the function', async () => {
