@@ -43,6 +43,7 @@ export const ErrorCodes = {
   KUBE_API: 'NUCLEON_ERR_KUBE_API',
   LEADER_ELECTION_LOST: 'NUCLEON_ERR_LEADER_ELECTION_LOST',
   NOT_LEADER: 'NUCLEON_ERR_NOT_LEADER',
+  NO_FREE_PORT: 'NUCLEON_ERR_NO_FREE_PORT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

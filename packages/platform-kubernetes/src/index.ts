@@ -27,6 +27,29 @@ export { loadControllerKubeConfig } from './controller/controller-kube-config.js
 export type { KubeConfigSource } from './controller/controller-kube-config.js';
 export { parseControllerFlags, CONTROLLER_USAGE } from './controller/controller-flags.js';
 export type { ControllerFlags } from './controller/controller-flags.js';
+export {
+  CLASS_LABEL, CONFIG_HASH_ANNOTATION, FUNCTION_NAME_LABEL, MANAGED_BY, MANAGED_BY_LABEL,
+  NUCLIO_API_GROUP, NUCLIO_API_VERSION, NUCLIO_GROUP_VERSION, NUCLIO_KIND, NUCLIO_PLURAL, objectName,
+} from './objects/resource.js';
+export type { Condition, FunctionState, NuclioFunctionResource, NuclioFunctionStatus } from './objects/resource.js';
+export { NUCLIO_CRD_NAME, nuclioFunctionCrd, nuclioFunctionCrdManifest } from './objects/crd.js';
+export { MAX_KUBERNETES_FUNCTION_NAME, functionConfigOf } from './objects/function-config.js';
+export type { FunctionConfigResult } from './objects/function-config.js';
+export { PORT_RANGE, choosePorts, portsInUse } from './objects/ports.js';
+export type { FunctionPorts } from './objects/ports.js';
+export { configHash, desiredObjects, processorConfigText } from './objects/desired-objects.js';
+export type { DesiredObjects } from './objects/desired-objects.js';
+export { CONFIG_FILE, CONFIG_MOUNT_DIR, FUNCTION_CONTAINER, wantsGpu } from './objects/pod-template.js';
+export { replicaPlan } from './objects/replicas.js';
+export type { ReplicaPlan } from './objects/replicas.js';
+export { drainTimeoutMs, terminationGracePeriodSeconds } from './objects/processor-timing.js';
+export { functionIngresses } from './objects/ingress-rules.js';
+export type { FunctionIngress } from './objects/ingress-rules.js';
+export { differs } from './objects/object-diff.js';
+export { quantityValue, sameQuantity } from './objects/quantity.js';
+export { functionStatus } from './objects/function-state.js';
+export type { FunctionStatusInput } from './objects/function-state.js';
+export { STUCK_WAITING_REASONS, podTrouble } from './objects/pod-trouble.js';
 
 /** `@nucleon/platform-kubernetes`: functions as NuclioFunction resources reconciled by a controller. */
 const plugin: PlatformPlugin = definePlatform({
