@@ -20,7 +20,13 @@ set -euo pipefail
 #   mono-mcs mono-runtime  runtime-dotnet (C# compiled with mcs)
 #   python3-pip            pip for spec.build.commands (`pip install x`) on the local platform
 #   wrk                    bench/http and bench/runtimes
-ALL_PACKAGES=(docker.io rabbitmq-server nats-server mosquitto mono-mcs mono-runtime python3-pip wrk)
+#   etcd-server containerd runc containernetworking-plugins docker-registry
+#                          the local Kubernetes cluster (scripts/services/kubernetes.sh): its
+#                          store, container runtime, CNI loopback plugin and image registry
+#   openssl curl           the cluster's certificates and its health checks
+#   busybox-static         the cluster's `check` image (a static busybox httpd)
+ALL_PACKAGES=(docker.io rabbitmq-server nats-server mosquitto mono-mcs mono-runtime python3-pip wrk
+  etcd-server containerd runc containernetworking-plugins docker-registry openssl curl busybox-static)
 LOCK_WAIT="${NUCLEON_APT_LOCK_WAIT:-600}"
 LOG="${TMPDIR:-/tmp}/nucleon-apt.log"
 

@@ -31,15 +31,26 @@ log() { echo "${LOG_NAME:-$(basename "$0")}: $*" >&2; }
 # port_open PORT: succeeds when something accepts TCP connections on 127.0.0.1:PORT.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# process_alive PID: succeeds while PID runs. A process that exited but is not reaped yet (a
+# zombie: the daemons here are reparented to an init that may reap only every second or so)
+# counts as gone, so stopping it does not wait for the reaper.
+process_alive() {
+  kill -0 "$1" 2>/dev/null || return 1
+  local stat
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
+  stat="${stat##*) }"
+  [ "${stat%% *}" != Z ]
+}
+
 # recorded_pid [comm|cmdline PATTERN]: prints the pid in $PIDFILE and succeeds when that process
 # is alive. With comm|cmdline PATTERN the process's /proc/<pid>/comm (or its command line) must
 # also match the grep -E PATTERN, which guards against a recycled pid.
 recorded_pid() {
   [ -f "$PIDFILE" ] || return 1
   local pid; pid="$(cat "$PIDFILE" 2>/dev/null)" || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  [ -n "$pid" ] && process_alive "$pid" || return 1
   if [ $# -ge 2 ]; then
-    tr '\0' ' ' <"/proc/$pid/$1" 2>/dev/null | grep -qE -- "$2" || return 1
+    tr '\0' ' ' 2>/dev/null <"/proc/$pid/$1" | grep -qE -- "$2" || return 1
   fi
   echo "$pid"
 }
@@ -60,7 +71,7 @@ remove_pidfile() { rm -f "$PIDFILE"; }
 wait_ready() {
   local deadline=$((SECONDS + $1)) interval="$2" pid="$3"; shift 3
   until "$@"; do
-    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then return 1; fi
+    if [ -n "$pid" ] && ! process_alive "$pid"; then return 1; fi
     [ $SECONDS -lt $deadline ] || return 2
     sleep "$interval"
   done
@@ -73,12 +84,12 @@ stop_recorded_pid() {
   local pid="$1" grace="$2" msg="${3:-}" rc=0
   kill -TERM "$pid" 2>/dev/null || true
   local deadline=$((SECONDS + grace))
-  while kill -0 "$pid" 2>/dev/null; do
+  while process_alive "$pid"; do
     if [ $SECONDS -ge $deadline ]; then
       [ -z "$msg" ] || log "$msg"
       kill -KILL "$pid" 2>/dev/null || true
       rc=1
-      local _; for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      local _; for _ in 1 2 3 4 5 6 7 8 9 10; do process_alive "$pid" || break; sleep 0.1; done
       break
     fi
     sleep 0.1

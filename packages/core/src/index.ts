@@ -23,8 +23,13 @@ export type {
 } from './plugin.js';
 export type {
   FunctionConfig, FunctionMetadata, FunctionSpec, TriggerConfig, EnvVar, Resources, ResourceList,
-  BuildSpec, ScaleToZeroSpec,
+  BuildSpec, ScaleToZeroSpec, KubernetesSpecFields, FunctionVolume, ServiceType, ImagePullPolicy, PreemptionPolicy,
 } from './config/types.js';
+export {
+  DEFAULT_TARGET_CPU, IMAGE_PULL_POLICIES, KUBERNETES_SPEC_FIELDS, PREEMPTION_POLICIES, SERVICE_TYPES, kubernetesOnlyPaths,
+} from './config/kubernetes-fields.js';
+export { functionSpecSchema } from './config/spec-schema.js';
+export type { JsonSchema } from './config/spec-schema.js';
 export type { BatchConfig } from './config/batch.js';
 export { validateFunctionConfig } from './config/validate.js';
 export type { ValidateOptions, ValidatedConfig } from './config/validate.js';

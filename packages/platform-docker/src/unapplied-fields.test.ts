@@ -45,4 +45,19 @@ describe('dockerUnappliedFields', () => {
     expect(problems.map((p) => p.path)).toEqual(['spec.triggers.any.attributes.port', 'spec.triggers.inner.attributes.host']);
     expect(problems[0]!.message).toContain('not reachable from the host in bridge mode');
   });
+
+  it('names the Kubernetes-only fields and HTTP ingresses as not applied (Kubernetes only)', () => {
+    expect(dockerUnappliedFields(config({
+      nodeSelector: { gpu: 'yes' }, tolerations: [{ key: 'gpu', operator: 'Exists' }], serviceType: 'NodePort', targetCPU: 50,
+      volumes: [{ volume: { name: 'v', emptyDir: {} }, volumeMount: { name: 'v', mountPath: '/v' } }],
+      triggers: { web: { kind: 'http', attributes: { ingresses: { main: { host: 'fn.example', paths: ['/'] } } } } },
+    })).map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'spec.nodeSelector: not applied by the docker platform (Kubernetes only)',
+      'spec.tolerations: not applied by the docker platform (Kubernetes only)',
+      'spec.serviceType: not applied by the docker platform (Kubernetes only)',
+      'spec.volumes: not applied by the docker platform (Kubernetes only)',
+      'spec.targetCPU: not applied by the docker platform (Kubernetes only)',
+      'spec.triggers.web.attributes.ingresses: not applied by the docker platform (Kubernetes only)',
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-import type { ConfigProblem, FunctionConfig } from '@nucleon/core';
+import { kubernetesOnlyPaths, type ConfigProblem, type FunctionConfig } from '@nucleon/core';
 import { httpTriggers, publishableExtraPorts, DEFAULT_HTTP_PORT } from './http-triggers.js';
 
 const NOT_APPLIED = 'not applied by the docker platform';
@@ -42,5 +42,6 @@ export function dockerUnappliedFields(config: FunctionConfig, network: 'host' | 
   for (const [name, trigger] of Object.entries(spec.triggers)) {
     if (trigger.kind === 'http' && trigger.url !== undefined) add(`spec.triggers.${name}.url`, NOT_APPLIED);
   }
+  for (const path of kubernetesOnlyPaths(config)) add(path, `${NOT_APPLIED} (Kubernetes only)`);
   return problems;
 }

@@ -1,4 +1,4 @@
-import type { ConfigProblem, FunctionConfig } from '@nucleon/core';
+import { kubernetesOnlyPaths, type ConfigProblem, type FunctionConfig } from '@nucleon/core';
 
 const NOT_APPLIED = 'not applied by the local platform';
 
@@ -31,6 +31,7 @@ export function localUnappliedFields(config: FunctionConfig): ConfigProblem[] {
   for (const [name, trigger] of Object.entries(spec.triggers)) {
     if (trigger.kind === 'http' && trigger.url !== undefined) add(`spec.triggers.${name}.url`, `${NOT_APPLIED} (set attributes.port and attributes.host)`);
   }
+  for (const path of kubernetesOnlyPaths(config)) add(path, `${NOT_APPLIED} (Kubernetes only)`);
   return problems;
 }
 

@@ -41,7 +41,12 @@ export const httpAttributes: AttributeSchema = {
     description: 'Longest a response being written may make no progress (a client that stops reading): then the connection is closed',
   },
   cors: { type: 'object', description: 'Cross-origin resource sharing: enabled, allowOrigins, allowMethods, allowHeaders, allowCredentials, preflightMaxAgeSeconds' },
-  ingresses: { type: 'object', unsupported: true, description: 'Kubernetes ingresses (platform feature, not yet)' },
+  // The processor has nothing to do with them: the Kubernetes platform makes an Ingress of each
+  // (other platforms report them as not applied), so no warning here.
+  ingresses: {
+    type: 'object',
+    description: 'Kubernetes ingresses by name: { <name>: { host, paths: [...], secretName? } } (Kubernetes platform only)',
+  },
   serviceType: { type: 'string', unsupported: true, description: 'Kubernetes service type (platform feature, not yet)' },
   readBufferSize: { type: 'integer', unsupported: true, description: 'Per-connection read buffer (not applicable)' },
   reduceMemoryUsage: { type: 'boolean', unsupported: true, description: 'Memory/CPU trade-off (not applicable)' },

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { wholeNumber } from '../config/function-flags.js';
 import { formatWarnings } from '../config/load-function.js';
 import { prepareFunction } from '../config/prepare-function.js';
+import { runWarnings } from '../config/run-warnings.js';
 import { cliPackageDir } from '../package-paths.js';
 import { addFunctionOptions, functionFlags, type FunctionOptionValues } from './function-options.js';
 
@@ -26,7 +27,7 @@ export function registerRun(program: Command): void {
       .argParser(wholeNumber('--drain-timeout')).default(10_000))
     .action(async (positional: string | undefined, opts: RunOptions) => {
       const loaded = await prepareFunction(functionFlags(positional, opts), (line) => process.stderr.write(`run: ${line}\n`));
-      process.stderr.write(formatWarnings(loaded.warnings));
+      process.stderr.write(formatWarnings(runWarnings(loaded.config, loaded.warnings)));
       // Loaded on demand so the other commands start without the processor's dependencies.
       const { startProcessor } = await import('@nucleon/processor');
       const running = await startProcessor({

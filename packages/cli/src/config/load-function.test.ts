@@ -86,9 +86,9 @@ describe('loadFunction', () => {
   });
 
   it('returns warnings for unknown fields, formatted for stderr', async () => {
-    await folder('w', 'spec:\n  runtime: nodejs\n  volumes: []\n  colour: blue\n');
+    await folder('w', 'spec:\n  runtime: nodejs\n  loggerSinks: []\n  colour: blue\n');
     const { warnings } = loadFunction({ path: 'w' }, dir);
     expect(formatWarnings(warnings)).toBe(
-      'warning: spec.volumes: Nuclio field not supported by Nucleon yet, ignored\nwarning: spec.colour: unknown field, ignored\n');
+      'warning: spec.loggerSinks: Nuclio field not supported by Nucleon yet, ignored\nwarning: spec.colour: unknown field, ignored\n');
   });
 });

@@ -1,8 +1,12 @@
+import { KUBERNETES_SPEC_FIELDS } from './kubernetes-fields.js';
+
 /**
- * Nuclio `spec` fields Nucleon reads and acts on. Anything else under `spec` is either a
+ * Nuclio `spec` fields Nucleon reads and acts on (some on one platform only). Anything else under `spec` is either a
  * known Nuclio field that is not supported yet (warned, listed below) or unknown (warned).
  */
-export const SUPPORTED_SPEC_FIELDS = new Set([
+export const SUPPORTED_SPEC_FIELDS = new Set<string>([
+  // Acted on by the Kubernetes platform only; the others report them as not applied.
+  ...KUBERNETES_SPEC_FIELDS,
   'description', 'handler', 'runtime', 'env', 'triggers', 'resources', 'minReplicas', 'maxReplicas',
   'replicas', 'scaleToZero', 'eventTimeout', 'build', 'readinessTimeoutSeconds', 'image', 'runtimeAttributes',
   'disableDefaultHTTPTrigger',
@@ -12,12 +16,11 @@ export const SUPPORTED_SPEC_FIELDS = new Set([
 
 /** Nuclio fields accepted for compatibility but not acted on yet; each warns at load. */
 export const UNSUPPORTED_SPEC_FIELDS = new Set([
-  'volumes', 'dataBindings', 'loggerSinks', 'platform', 'serviceType', 'targetCPU', 'securityContext',
-  'affinity', 'nodeSelector', 'nodeName', 'tolerations', 'priorityClassName', 'preemptionPolicy',
+  'dataBindings', 'loggerSinks', 'platform',
   'runRegistry', 'imageHash', 'version', 'alias', 'publish', 'disable', 'avatar',
-  'serviceAccount', 'podSecurityContext', 'imagePullSecrets', 'autoScaleMetrics', 'customScalingMetricSpecs',
-  'waitReadinessTimeoutBeforeFailure', 'sidecars', 'initContainers',
-  'dealerURI', 'imagePullPolicy', 'minAvailable', 'ports', 'defaultHTTPIngressHostTemplate',
+  'autoScaleMetrics', 'customScalingMetricSpecs',
+  'waitReadinessTimeoutBeforeFailure',
+  'dealerURI', 'minAvailable', 'ports', 'defaultHTTPIngressHostTemplate',
 ]);
 
 export const SUPPORTED_TRIGGER_FIELDS = new Set([
@@ -39,6 +42,9 @@ export const UNSUPPORTED_BUILD_FIELDS = new Set([
 
 /** Keys of one `spec.env` entry (Kubernetes' EnvVar); any other key warns. */
 export const ENV_ENTRY_FIELDS = new Set(['name', 'value', 'valueFrom']);
+
+/** Nuclio's explicit-ack modes of stream triggers. */
+export const ACK_MODES = ['disable', 'enable', 'explicitOnly'] as const;
 
 export const DEFAULT_EVENT_TIMEOUT = '60s';
 export const DEFAULT_WORKER_AVAILABILITY_TIMEOUT_MS = 10_000;

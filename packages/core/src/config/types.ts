@@ -69,7 +69,54 @@ export interface ScaleToZeroSpec {
   [field: string]: unknown;
 }
 
-export interface FunctionSpec {
+/** Kubernetes' service types, as `spec.serviceType` names them. */
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+/** Kubernetes' image pull policies. */
+export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
+/** Kubernetes' pod preemption policies. */
+export type PreemptionPolicy = 'PreemptLowerPriority' | 'Never';
+
+/**
+ * One of Nuclio's `spec.volumes` entries: a Kubernetes Volume and where it is mounted in the
+ * function's container. Both are Kubernetes object shapes, passed through unchanged.
+ */
+export interface FunctionVolume {
+  volume: Record<string, unknown>;
+  volumeMount: Record<string, unknown>;
+}
+
+/**
+ * The spec fields only the Kubernetes platform acts on (Nuclio's names). Kubernetes object
+ * shapes (affinity, tolerations, containers, ...) are kept as given: the API server checks
+ * them; validation only checks their outer shape (mapping, list, string, number).
+ */
+export interface KubernetesSpecFields {
+  affinity?: Record<string, unknown>;
+  nodeSelector?: Record<string, string>;
+  nodeName?: string;
+  tolerations?: Array<Record<string, unknown>>;
+  priorityClassName?: string;
+  preemptionPolicy?: PreemptionPolicy;
+  /** Type of the function's Service; ClusterIP when absent. */
+  serviceType?: ServiceType;
+  volumes?: FunctionVolume[];
+  /** Name of the Secret holding the registry credentials (Nuclio: one name, not a list). */
+  imagePullSecrets?: string;
+  imagePullPolicy?: ImagePullPolicy;
+  /** The function container's SecurityContext. */
+  securityContext?: Record<string, unknown>;
+  /** The pod's PodSecurityContext. */
+  podSecurityContext?: Record<string, unknown>;
+  /** Name of the pod's ServiceAccount. */
+  serviceAccount?: string;
+  /** Extra containers in the function's pod (Kubernetes Container shapes). */
+  sidecars?: Array<Record<string, unknown>>;
+  initContainers?: Array<Record<string, unknown>>;
+  /** CPU utilization percentage (1-100) the autoscaler aims at; Nuclio's default is 75. */
+  targetCPU?: number;
+}
+
+export interface FunctionSpec extends KubernetesSpecFields {
   description?: string;
   /** `file:export` (Node: `main:handler` is `handler` exported by main.js/.mjs/.cjs/.ts). */
   handler: string;

@@ -199,13 +199,12 @@ describe('validateFunctionConfig: every problem at once', () => {
 describe('validateFunctionConfig: unknown and not-yet-supported fields warn', () => {
   it('warns for unsupported Nuclio spec fields and unknown spec fields, and still validates', () => {
     const { config, warnings } = validateFunctionConfig(minimal({
-      volumes: [{ volume: { name: 'v' } }], loggerSinks: [], nodeSelector: { disk: 'ssd' }, colour: 'blue',
+      dataBindings: {}, loggerSinks: [], nodeSelector: { disk: 'ssd' }, colour: 'blue',
     }));
     expect(config.metadata.name).toBe('fn');
     expect(warnings).toEqual([
-      { path: 'spec.volumes', message: expect.stringContaining('not supported by Nucleon yet') },
+      { path: 'spec.dataBindings', message: expect.stringContaining('not supported by Nucleon yet') },
       { path: 'spec.loggerSinks', message: expect.stringContaining('not supported by Nucleon yet') },
-      { path: 'spec.nodeSelector', message: expect.stringContaining('not supported by Nucleon yet') },
       { path: 'spec.colour', message: expect.stringContaining('unknown field') },
     ]);
   });
@@ -232,12 +231,12 @@ describe('validateFunctionConfig: unknown and not-yet-supported fields warn', ()
       env: [{ name: 'A', value: 'a' }, { name: 'SECRET', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }],
     }));
     expect(config.spec.env).toEqual([{ name: 'A', value: 'a' }]);
-    expect(warnings).toEqual([{ path: 'spec.env[1].valueFrom', message: expect.stringContaining('not supported') }]);
+    expect(warnings).toEqual([{ path: 'spec.env[1].valueFrom', message: expect.stringContaining('Kubernetes platform only') }]);
   });
 
   it('includes the warnings in the error details when validation fails', () => {
-    const err = expectInvalid(minimal({ volumes: [], eventTimeout: 'x' }));
-    expect(err.details.warnings).toEqual([expect.objectContaining({ path: 'spec.volumes' })]);
+    const err = expectInvalid(minimal({ loggerSinks: [], eventTimeout: 'x' }));
+    expect(err.details.warnings).toEqual([expect.objectContaining({ path: 'spec.loggerSinks' })]);
   });
 });
 

@@ -3,12 +3,13 @@ import { FUNCTION_NAME_RULE, isFunctionName } from '../function-name.js';
 import { checkBatchSupport, readBatch } from './batch.js';
 import { parseDuration } from './duration.js';
 import {
-  DEFAULT_EVENT_TIMEOUT, DEFAULT_READINESS_TIMEOUT_SECONDS, DEFAULT_WORKER_AVAILABILITY_TIMEOUT_MS, ENV_ENTRY_FIELDS,
+  ACK_MODES, DEFAULT_EVENT_TIMEOUT, DEFAULT_READINESS_TIMEOUT_SECONDS, DEFAULT_WORKER_AVAILABILITY_TIMEOUT_MS, ENV_ENTRY_FIELDS,
   SUPPORTED_API_VERSIONS, SUPPORTED_BUILD_FIELDS, SUPPORTED_SPEC_FIELDS, SUPPORTED_TRIGGER_FIELDS,
   UNSUPPORTED_BUILD_FIELDS, UNSUPPORTED_SPEC_FIELDS, UNSUPPORTED_TRIGGER_FIELDS,
 } from './nuclio-fields.js';
 import { ENV_NAME_RULE, isEnvName } from './env-name.js';
 import { fieldPath, unknownKeyPath } from './field-path.js';
+import { readKubernetesFields } from './kubernetes-fields.js';
 import { describeType, isPlainObject, ProblemCollector } from './problems.js';
 import { isCpuQuantity, isMemoryQuantity } from './quantity.js';
 import type { BuildSpec, EnvVar, FunctionConfig, ResourceList, Resources, TriggerConfig } from './types.js';
@@ -26,7 +27,6 @@ export interface ValidatedConfig {
   warnings: ConfigProblem[];
 }
 
-const ACK_MODES = ['disable', 'enable', 'explicitOnly'] as const;
 const METADATA_FIELDS = ['name', 'namespace', 'labels', 'annotations'];
 const WHOLE_NUMBER = /^\d+$/;
 
@@ -95,6 +95,7 @@ export function validateFunctionConfig(raw: unknown, options: ValidateOptions = 
       image: optionalString(spec.image, 'spec.image', p),
       runtimeAttributes: readRuntimeAttributes(spec.runtimeAttributes, p),
       disableDefaultHTTPTrigger: optionalBoolean(spec.disableDefaultHTTPTrigger, 'spec.disableDefaultHTTPTrigger', p),
+      ...readKubernetesFields(spec, p),
     },
   };
   checkBatchSupport(config.spec, p);
@@ -165,7 +166,8 @@ function readEnv(raw: unknown, p: ProblemCollector): EnvVar[] {
       if (!ENV_ENTRY_FIELDS.has(key)) p.warn(unknownKeyPath(path, key), 'unknown field, ignored');
     }
     if (item.valueFrom !== undefined) {
-      p.warn(`${path}.valueFrom`, 'valueFrom (secrets, config maps) is not supported yet; the variable is not set');
+      // Left out of the validated env: the kubelet sets it, and a processor must not overwrite it with "".
+      p.warn(`${path}.valueFrom`, 'valueFrom (secrets, config maps) is applied by the Kubernetes platform only; elsewhere the variable is not set');
       return;
     }
     // `{name: A, valu: 1}` must not quietly become A="": say what happens instead.
