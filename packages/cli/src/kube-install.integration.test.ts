@@ -24,5 +24,8 @@ describe('nucleon kube install --dry-run', () => {
     expect(docs[0]!.metadata.name).toBe('nucliofunctions.nuclio.io');
     expect(result.stdout).toMatch(/image: 127\.0\.0\.1:5000\/nucleon\/controller:\d+\.\d+\.\d+/);
     expect(result.stdout).toContain('hostNetwork: true');
+    // kubectl-ready field names, not client-node's model names.
+    expect(result.stdout).toContain('x-kubernetes-preserve-unknown-fields: true');
+    expect(result.stdout).not.toMatch(/x_kubernetes_|_enum:|_default:/);
   });
 });

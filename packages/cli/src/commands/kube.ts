@@ -6,12 +6,11 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { stringify } from 'yaml';
 import {
-  applyObjects, CONTROLLER_LABEL, createClusterClient, createObjectClient, DEFAULT_NAMESPACE, installObjects, loadKubeConfig, removeObjects,
+  applyObjects, CONTROLLER_LABEL, createClusterClient, createObjectClient, DEFAULT_NAMESPACE, installObjects, loadKubeConfig, nuclioFunctionCrd, nuclioFunctionCrdManifest, removeObjects,
   waitCrdEstablished, waitDeploymentReady, type LoadedKubeConfig,
 } from '@nucleon/platform-kubernetes';
 import kubePkg from '@nucleon/platform-kubernetes/package.json' with { type: 'json' };
 import { createError, ErrorCodes } from '@nucleon/core';
-import { nuclioFunctionCrd } from '../kube-crd.js';
 import { locateInstalledPackage } from '../package-locator.js';
 import { registries } from '../registry.js';
 import { addClusterOptions, type ClusterOptionValues } from './function-options.js';
@@ -55,7 +54,9 @@ export function registerKube(program: Command): void {
         namespace: opts.namespace, image, crd, watchAll: opts.watchAll === true, ...(opts.metricsPort === undefined ? {} : { metricsPort: opts.metricsPort }),
       });
       if (opts.dryRun) {
-        process.stdout.write(objects.map((o) => stringify(o)).join('---\n'));
+        // The CRD as its manifest (JSON field names: `x-kubernetes-...`, `enum`), not client-node's
+        // model, whose names (`x_kubernetes_...`, `_enum`) only its own serializer understands.
+        process.stdout.write([nuclioFunctionCrdManifest(), ...objects.slice(1)].map((o) => stringify(o)).join('---\n'));
         return;
       }
       const loaded = loadCluster(opts);

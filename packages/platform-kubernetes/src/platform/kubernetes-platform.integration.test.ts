@@ -3,9 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { validateFunctionConfig, type FunctionConfig } from '@nucleon/core';
-import * as objects from '../index.js';
+import { nuclioFunctionCrd } from '../objects/crd.js';
 import { createClusterClient } from './api-client.js';
 import { applyObjects, waitCrdEstablished } from './apply-objects.js';
 import { KubernetesPlatform } from './kubernetes-platform.js';
@@ -38,11 +37,9 @@ beforeAll(async () => {
   const client = createObjectClient(loaded);
   const crdName = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'nucliofunctions.nuclio.io' } };
   if (!(await client.read(crdName))) {
-    // Shared by every test of the cluster: created when missing, never removed.
-    const make = (objects as unknown as { nuclioFunctionCrd?: () => V1CustomResourceDefinition }).nuclioFunctionCrd;
-    if (!make) throw new Error('the CRD is not installed and this build has no nuclioFunctionCrd()');
-    await applyObjects(client, [make()], () => undefined);
-    await waitCrdEstablished(client, make());
+    // Shared by every test of the cluster: created when missing, never replaced or removed.
+    await client.create(nuclioFunctionCrd());
+    await waitCrdEstablished(client, nuclioFunctionCrd());
   }
   await applyObjects(client, [namespaceObject], () => undefined);
   platform = new KubernetesPlatform(createClusterClient(loaded), NS, { noControllerAfterMs: 1_000, intervalMs: 100 });
