@@ -51,7 +51,7 @@ const REFUSED = Symbol('nuctl flags refused by this command');
 type RefusingCommand = Command & { [REFUSED]?: string[] };
 
 /**
- * Registers the nuctl flags `command` refuses as hidden options, so `--run-registry x` is
+ * Registers the nuctl flags `command` refuses as hidden options, so `--project-name x` is
  * answered with what it is (a nuctl flag not supported yet, exit 2) rather than commander's
  * "unknown option". A flag with a value takes it optionally, so a bare one is refused the same way.
  */
