@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { loadKubeConfig, localClusterKubeconfig } from '../platform/kubeconfig.js';
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
@@ -9,45 +8,21 @@ const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/tok
 export type KubeConfigSource = 'flag' | 'KUBECONFIG' | 'in-cluster' | 'home' | 'nucleon-cache';
 
 /**
- * The controller's API server and credentials, first found of: `--kubeconfig`, `KUBECONFIG`,
- * the pod's service account (in-cluster: `KUBERNETES_SERVICE_HOST`/`PORT`, which the install
- * manifest sets to 127.0.0.1:6443 because pods here run on the host network and no
- * kube-proxy routes the Service address), `~/.kube/config`, then the repository cluster's
- * `$NUCLEON_CACHE/kubernetes-data/admin.kubeconfig`.
+ * The controller's API server and credentials: the CLI's search order (`--kubeconfig`,
+ * `KUBECONFIG`, `~/.kube/config`, the local cluster's admin kubeconfig) with the pod's service
+ * account before `~/.kube/config`. In a pod, `KUBERNETES_SERVICE_HOST`/`PORT` are what the
+ * install manifest sets (127.0.0.1:6443), because pods here run on the host network and no
+ * kube-proxy routes the Service address.
  */
 export function loadControllerKubeConfig(options: { kubeconfig?: string; env?: NodeJS.ProcessEnv } = {}): { kubeConfig: KubeConfig; source: KubeConfigSource } {
   const env = options.env ?? process.env;
-  const kubeConfig = new KubeConfig();
-  if (options.kubeconfig) {
-    kubeConfig.loadFromFile(options.kubeconfig);
-    return { kubeConfig, source: 'flag' };
-  }
-  const listed = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
-  if (listed.length > 0) {
-    // kubectl's rule: several files merge, the first to set the current context wins.
-    kubeConfig.loadFromFile(listed[0]!);
-    for (const file of listed.slice(1)) {
-      const more = new KubeConfig();
-      more.loadFromFile(file);
-      // An entry named twice: the first file's wins (client-node's mergeConfig throws instead).
-      for (const cluster of more.getClusters()) if (!kubeConfig.getCluster(cluster.name)) kubeConfig.addCluster(cluster);
-      for (const user of more.getUsers()) if (!kubeConfig.getUser(user.name)) kubeConfig.addUser(user);
-      for (const context of more.getContexts()) if (!kubeConfig.getContextObject(context.name)) kubeConfig.addContext(context);
-      if (!kubeConfig.getCurrentContext()) kubeConfig.setCurrentContext(more.getCurrentContext());
-    }
-    return { kubeConfig, source: 'KUBECONFIG' };
-  }
+  if (options.kubeconfig) return { kubeConfig: loadKubeConfig({ kubeconfig: options.kubeconfig }, env).kubeConfig, source: 'flag' };
+  if (env.KUBECONFIG) return { kubeConfig: loadKubeConfig({}, env).kubeConfig, source: 'KUBECONFIG' };
   if (env.KUBERNETES_SERVICE_HOST && existsSync(SERVICE_ACCOUNT_TOKEN)) {
+    const kubeConfig = new KubeConfig();
     kubeConfig.loadFromCluster();
     return { kubeConfig, source: 'in-cluster' };
   }
-  const homeDir = env.HOME ?? homedir();
-  const home = join(homeDir, '.kube', 'config');
-  if (existsSync(home)) {
-    kubeConfig.loadFromFile(home);
-    return { kubeConfig, source: 'home' };
-  }
-  const cache = env.NUCLEON_CACHE ?? join(homeDir, '.cache', 'nucleon');
-  kubeConfig.loadFromFile(join(cache, 'kubernetes-data', 'admin.kubeconfig'));
-  return { kubeConfig, source: 'nucleon-cache' };
+  const loaded = loadKubeConfig({}, env);
+  return { kubeConfig: loaded.kubeConfig, source: loaded.source === localClusterKubeconfig(env) ? 'nucleon-cache' : 'home' };
 }

@@ -61,6 +61,15 @@ describe('functionStatus', () => {
     expect(statusOf(storedResource(), { deployment: deployment(2, { readyReplicas: 1, updatedReplicas: 2 }) }).state).toBe('building');
   });
 
+  it('is not ready while an old pod is the ready one (the new pod waits for its host port)', () => {
+    // One replica wanted: the new pod is created (updated 1) but Pending, the old one still
+    // serves (ready 1), so two pods exist.
+    const rolling = deployment(1, { replicas: 2, readyReplicas: 1, updatedReplicas: 1 });
+    expect(statusOf(storedResource(), { deployment: rolling }).state).toBe('building');
+    const done = deployment(1, { replicas: 1, readyReplicas: 1, updatedReplicas: 1 });
+    expect(statusOf(storedResource(), { deployment: done }).state).toBe('ready');
+  });
+
   it('is error with every problem when the resource is invalid, keeping its recorded ports', () => {
     const resource = { ...storedResource({ replicas: 'two', targetCPU: 0 }), status: { state: 'ready' as const, httpPort: 30500, adminPort: 30501 } };
     const status = statusOf(resource);

@@ -79,7 +79,10 @@ function stateOf(input: FunctionStatusInput): Verdict {
   if (wanted === 0) {
     return verdict('scaledToZero', 'scaled to zero (0 replicas wanted)', 'False', 'ScaledToZero', 'True', 'ScaledToZero');
   }
-  if (current && ready >= wanted && updated >= wanted) {
+  // kubectl rollout status's rule: every pod runs the newest template (no old pod counts
+  // towards `ready`, which covers old and new pods alike) and enough of them are ready.
+  const total = status.replicas ?? 0;
+  if (current && ready >= wanted && updated >= wanted && total <= updated) {
     return verdict('ready', `${ready}/${wanted} replicas ready`, 'True', 'ReplicasReady', 'True', 'RolloutComplete');
   }
   const trouble = podTrouble(pods);

@@ -48,10 +48,12 @@ export function podTemplate(input: PodTemplateInput): V1PodTemplateSpec {
       { name: 'admin', containerPort: ports.admin, protocol: 'TCP' },
     ],
     // The kubelet probes the pod IP unless told otherwise; on the host network that is the
-    // node's address, where the processor does not listen.
+    // node's address, where the processor does not listen. A processor is ready within about
+    // a second, and the first probe usually comes before that: the period is how long a
+    // deploy waits past it (1 s, the kubelet's least).
     readinessProbe: {
       httpGet: { host: '127.0.0.1', path: '/ready', port: ports.admin, scheme: 'HTTP' },
-      periodSeconds: 2,
+      periodSeconds: 1,
       failureThreshold: 3,
     },
     volumeMounts: mounts,

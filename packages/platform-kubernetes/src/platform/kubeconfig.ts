@@ -6,7 +6,7 @@ import { createError, ErrorCodes } from '@nucleon/core';
 
 /** Where Nucleon's own cluster scripts keep things: `$NUCLEON_CACHE`, else `~/.cache/nucleon`. */
 export function nucleonCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.NUCLEON_CACHE || join(homedir(), '.cache', 'nucleon');
+  return env.NUCLEON_CACHE || join(env.HOME || homedir(), '.cache', 'nucleon');
 }
 
 /** The admin kubeconfig `scripts/services/kubernetes.sh start` writes for its local cluster. */
@@ -61,11 +61,7 @@ export function loadKubeConfig(choice: KubeConfigChoice = {}, env: NodeJS.Proces
     const [first, ...rest] = source.split(delimiter).filter((file) => file !== '' && existsSync(file)) as [string, ...string[]];
     kubeConfig.loadFromFile(first);
     // Several KUBECONFIG files merge, the first one's current-context winning, as in kubectl.
-    for (const file of rest) {
-      const more = new KubeConfig();
-      more.loadFromFile(file);
-      kubeConfig.mergeConfig(more, true);
-    }
+    for (const file of rest) mergeKubeConfig(kubeConfig, file);
   } catch (err) {
     throw createError(ErrorCodes.KUBECONFIG_NOT_FOUND, `cannot read the kubeconfig ${source}: ${(err as Error).message}`, { cause: err });
   }
@@ -83,4 +79,18 @@ export function loadKubeConfig(choice: KubeConfigChoice = {}, env: NodeJS.Proces
   }
   const namespace = kubeConfig.getContextObject(context)?.namespace;
   return { kubeConfig, source, context, server: cluster.server, ...(namespace ? { namespace } : {}) };
+}
+
+/**
+ * Adds the entries of `file` that `into` lacks: as kubectl, an entry named in two files is the
+ * first file's, and the first current-context set wins (client-node's mergeConfig throws on a
+ * name given twice instead).
+ */
+function mergeKubeConfig(into: KubeConfig, file: string): void {
+  const more = new KubeConfig();
+  more.loadFromFile(file);
+  for (const cluster of more.getClusters()) if (!into.getCluster(cluster.name)) into.addCluster(cluster);
+  for (const user of more.getUsers()) if (!into.getUser(user.name)) into.addUser(user);
+  for (const context of more.getContexts()) if (!into.getContextObject(context.name)) into.addContext(context);
+  if (!into.getCurrentContext()) into.setCurrentContext(more.getCurrentContext());
 }

@@ -39,7 +39,8 @@ export const NO_CONTROLLER_AFTER_MS = 10_000;
  */
 export async function waitForFunction(options: WaitOptions): Promise<WaitOutcome> {
   const { client, namespace, name, generation, progress, signal } = options;
-  const intervalMs = options.intervalMs ?? 500;
+  // A GET of one object every 200 ms is cheap, and a deploy returns within 200 ms of ready.
+  const intervalMs = options.intervalMs ?? 200;
   const started = Date.now();
   const until = started + options.timeoutMs;
   const warnAt = started + (options.noControllerAfterMs ?? NO_CONTROLLER_AFTER_MS);
