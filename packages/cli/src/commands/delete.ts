@@ -23,7 +23,7 @@ function addDeleteOptions(command: Command): void {
       'Exit codes: 0 deleted, 1 could not be stopped, 3 no function of that name.');
   refuseNuctlFlags(addClusterOptions(command), UNSUPPORTED_NUCTL_FLAGS.delete!)
     .action(async (name: string, opts: { platform: string; namespace?: string } & ClusterOptionValues) => {
-      const platform = openPlatform(opts.platform, opts);
+      const platform = await openPlatform(opts.platform, opts);
       const codeDir = (await platform.get(name))?.details?.functionDir;
       await platform.delete(name, { onProgress: (line) => process.stderr.write(`delete: ${line}\n`) });
       if (typeof codeDir === 'string') await releaseSourceFolder(codeDir, platform);

@@ -69,7 +69,7 @@ async function deploy(positional: string | undefined, opts: DeployOptions, inter
   const platformName = canonicalPlatform(opts.platform);
   checkRegistryFlags(opts, platformName);
   const loaded = await prepareFunction(functionFlags(positional, opts), progress);
-  const platform = openPlatform(opts.platform, { namespace: opts.namespace ?? loaded.config.metadata.namespace, kubeconfig: opts.kubeconfig, context: opts.context });
+  const platform = await openPlatform(opts.platform, { namespace: opts.namespace ?? loaded.config.metadata.namespace, kubeconfig: opts.kubeconfig, context: opts.context });
   let config = loaded.config;
   process.stderr.write(formatWarnings([...loaded.warnings, ...(platform.unappliedFields?.(config) ?? [])]));
   if (opts.verbose) process.stderr.write(stringify(exportedConfig(config)));

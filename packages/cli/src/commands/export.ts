@@ -25,7 +25,7 @@ export function registerExport(program: Command): void {
       'no configuration exports what its status knows (name, runtime, handler).\nExit codes: 0 printed, 3 no function of that name.');
   refuseNuctlFlags(addClusterOptions(fn), UNSUPPORTED_NUCTL_FLAGS.export!)
     .action(async (name: string | undefined, opts: ExportOptions) => {
-      const platform = openPlatform(opts.platform, opts);
+      const platform = await openPlatform(opts.platform, opts);
       const names = name !== undefined ? [name] : (await platform.list()).map((s) => s.name);
       const configs: Record<string, unknown> = {};
       for (const n of names) configs[n] = await configOf(platform, n, opts.platform);

@@ -41,7 +41,7 @@ function addGetOptions(command: Command): void {
 }
 
 async function showFunctions(name: string | undefined, opts: GetOptions): Promise<void> {
-  const platform = openPlatform(opts.platform, opts);
+  const platform = await openPlatform(opts.platform, opts);
   let statuses: FunctionStatus[];
   if (name !== undefined) {
     const status = await platform.get(name);

@@ -44,7 +44,7 @@ export function registerInvoke(program: Command): void {
   refuseNuctlFlags(addClusterOptions(command), UNSUPPORTED_NUCTL_FLAGS.invoke!)
     .action(async (name: string, opts: InvokeOptions) => {
       const request = buildInvokeRequest(opts);
-      const platform = openPlatform(opts.platform, opts);
+      const platform = await openPlatform(opts.platform, opts);
       const status = await platform.get(name);
       if (!status) throw createError(ErrorCodes.FUNCTION_NOT_FOUND, `function "${name}" not found on the ${opts.platform} platform`);
       if (!status.url) throw createError(ErrorCodes.INVOKE_FAILED, `function "${name}" has no HTTP trigger to invoke`);

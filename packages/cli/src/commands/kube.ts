@@ -5,10 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { stringify } from 'yaml';
-import {
-  applyObjects, CONTROLLER_LABEL, createClusterClient, createObjectClient, DEFAULT_NAMESPACE, installObjects, loadKubeConfig, nuclioFunctionCrd, nuclioFunctionCrdManifest, removeObjects,
-  waitCrdEstablished, waitDeploymentReady, type LoadedKubeConfig,
-} from '@nucleon/platform-kubernetes';
+import type * as KubePlatform from '@nucleon/platform-kubernetes';
+import type { LoadedKubeConfig } from '@nucleon/platform-kubernetes';
 import kubePkg from '@nucleon/platform-kubernetes/package.json' with { type: 'json' };
 import { createError, ErrorCodes } from '@nucleon/core';
 import { locateInstalledPackage } from '../package-locator.js';
@@ -30,6 +28,15 @@ export function defaultControllerImage(registry: string): string {
   return `${registry}/nucleon/controller:${kubePkg.version}`;
 }
 
+/**
+ * The platform package, imported when a kube command runs: the Kubernetes client it loads
+ * takes about a third of a second, which every other command would pay at start otherwise.
+ */
+const loadKube = (): Promise<typeof KubePlatform> => import('@nucleon/platform-kubernetes');
+
+/** The controller's namespace by default (the platform's `DEFAULT_NAMESPACE`; a test checks they agree). */
+export const DEFAULT_KUBE_NAMESPACE = 'nucleon';
+
 const progress = (line: string): void => {
   process.stderr.write(`kube: ${line}\n`);
 };
@@ -48,6 +55,10 @@ export function registerKube(program: Command): void {
       .argParser(Number))
     .addOption(new Option('--timeout <seconds>', 'how long to wait for the controller to be ready').argParser(Number).default(120))
     .action(async (opts: InstallOptionValues) => {
+      const {
+        applyObjects, CONTROLLER_LABEL, createClusterClient, createObjectClient, installObjects, nuclioFunctionCrd, nuclioFunctionCrdManifest,
+        waitCrdEstablished, waitDeploymentReady,
+      } = await loadKube();
       const image = opts.image ?? defaultControllerImage(registries({ ...(opts.registry ? { registry: opts.registry } : {}) }).run);
       const crd = nuclioFunctionCrd();
       const objects = installObjects({
@@ -59,7 +70,7 @@ export function registerKube(program: Command): void {
         process.stdout.write([nuclioFunctionCrdManifest(), ...objects.slice(1)].map((o) => stringify(o)).join('---\n'));
         return;
       }
-      const loaded = loadCluster(opts);
+      const loaded = await loadCluster(opts);
       const client = createObjectClient(loaded);
       await applyObjects(client, [crd], progress);
       await waitCrdEstablished(client, crd);
@@ -76,7 +87,8 @@ export function registerKube(program: Command): void {
     .description('remove the controller of a namespace (Deployment, binding, ServiceAccount); --crd also the shared ClusterRole and the CRD, and with it every NuclioFunction'))
     .option('--crd', 'also delete the ClusterRole and the CRD: Kubernetes then deletes every NuclioFunction and what it owns')
     .action(async (opts: ClusterOptionValues & { namespace: string; crd?: boolean }) => {
-      const client = createObjectClient(loadCluster(opts));
+      const { createObjectClient, installObjects, nuclioFunctionCrd, removeObjects } = await loadKube();
+      const client = createObjectClient(await loadCluster(opts));
       const crd = nuclioFunctionCrd();
       const [, , account, role, binding, deployment] = installObjects({ namespace: opts.namespace, image: 'unused', crd });
       const clusterBinding = installObjects({ namespace: opts.namespace, image: 'unused', crd, watchAll: true })[4]!;
@@ -94,16 +106,17 @@ export function registerKube(program: Command): void {
     .description('run the controller in the foreground, out of the cluster, with this kubeconfig (for development; Ctrl-C stops it)'))
     .addOption(new Option('--metrics-port <port>', 'its /metrics and /healthz port on 127.0.0.1 (default 8094; 0: any free port)').argParser(Number))
     .action(async (opts: ClusterOptionValues & { namespace: string; metricsPort?: number }) => {
-      await runControllerHere(loadCluster(opts), opts.namespace, opts.metricsPort);
+      await runControllerHere(await loadCluster(opts), opts.namespace, opts.metricsPort);
     });
 }
 
 function addCommon(command: Command): Command {
   return addClusterOptions(command)
-    .option('-n, --namespace <namespace>', 'the controller\'s namespace, which it watches', DEFAULT_NAMESPACE);
+    .option('-n, --namespace <namespace>', 'the controller\'s namespace, which it watches', DEFAULT_KUBE_NAMESPACE);
 }
 
-function loadCluster(opts: ClusterOptionValues): LoadedKubeConfig {
+async function loadCluster(opts: ClusterOptionValues): Promise<LoadedKubeConfig> {
+  const { loadKubeConfig } = await loadKube();
   return loadKubeConfig({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
 }
 

@@ -19,7 +19,7 @@ export function registerLogs(program: Command): void {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
-        for await (const line of openPlatform(opts.platform, opts).logs(name, { follow: opts.follow, signal: controller.signal })) {
+        for await (const line of (await openPlatform(opts.platform, opts)).logs(name, { follow: opts.follow, signal: controller.signal })) {
           if (!process.stdout.write(`${line}\n`)) await new Promise((resolve) => process.stdout.once('drain', resolve));
         }
       } finally {
