@@ -84,14 +84,14 @@ describe('bad configuration and bad code fail at start with a clear, coded messa
 
   it('unsupported Nuclio fields warn at load but the function runs', async () => {
     const dir = functionDir({
-      'function.yaml': `${functionYaml()}  volumes: []\n  loggerSinks: []\n`,
+      'function.yaml': `${functionYaml()}  dataBindings: {}\n  loggerSinks: []\n`,
       'main.js': 'exports.handler = () => "still runs";',
     });
     const p = await startProcessor(dir);
     try {
       expect(await (await fetch(p.url)).text()).toBe('still runs');
       const warnings = p.logLines().filter((l) => l.msg === 'configuration warning').map((l) => l.path);
-      expect(warnings).toEqual(expect.arrayContaining(['spec.volumes', 'spec.loggerSinks']));
+      expect(warnings).toEqual(expect.arrayContaining(['spec.dataBindings', 'spec.loggerSinks']));
     } finally {
       await p.stop();
     }
