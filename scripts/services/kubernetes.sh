@@ -29,6 +29,8 @@
 #
 # Environment (ports on 127.0.0.1):
 #   NUCLEON_KUBE_DATA            state dir, default $CACHE/kubernetes-data
+#   NUCLEON_KUBE_CONTAINERD_ROOT containerd's image and snapshot root, default $NUCLEON_KUBE_DATA/containerd
+#                                (/var/lib/containerd/nucleon-kubernetes when that is on an overlay)
 #   NUCLEON_KUBE_API_PORT        kube-apiserver, default 6443
 #   NUCLEON_KUBE_ETCD_PORT       etcd clients, default 2379 (peers: NUCLEON_KUBE_ETCD_PEER_PORT, 2380)
 #   NUCLEON_KUBE_REGISTRY_PORT   image registry, default 5000
@@ -54,6 +56,18 @@ RUN="$DATA/run"
 LOGS="$DATA/logs"
 ADMIN_KUBECONFIG="$DATA/admin.kubeconfig"
 CONTAINERD_SOCK="$RUN/containerd/containerd.sock"
+# containerd's overlayfs snapshotter cannot keep image layers on an overlay filesystem (the root
+# of a container or of an overlay-mounted chroot, as on a fresh CI machine): there the layers go
+# to /var/lib/containerd/nucleon-kubernetes (a path of Debian's containerd, unused by dockerd's
+# own), elsewhere under the data dir. NUCLEON_KUBE_CONTAINERD_ROOT overrides both.
+fs_type_of() { local dir="$1"; while [ ! -e "$dir" ]; do dir="$(dirname "$dir")"; done; stat -f -c %T "$dir"; }
+if [ -n "${NUCLEON_KUBE_CONTAINERD_ROOT:-}" ]; then
+  CONTAINERD_ROOT="$NUCLEON_KUBE_CONTAINERD_ROOT"
+elif [ "$(fs_type_of "$DATA")" = overlayfs ]; then
+  CONTAINERD_ROOT=/var/lib/containerd/nucleon-kubernetes
+else
+  CONTAINERD_ROOT="$DATA/containerd"
+fi
 
 API_PORT="${NUCLEON_KUBE_API_PORT:-6443}"
 ETCD_PORT="${NUCLEON_KUBE_ETCD_PORT:-2379}"
@@ -397,7 +411,7 @@ cmd_status() {
 
 cmd_reset() {
   cmd_stop
-  rm -rf "$DATA"
+  rm -rf "$DATA" "$CONTAINERD_ROOT"
   log "removed $DATA (binaries in $BIN and images in $IMAGES kept)"
 }
 
