@@ -1,4 +1,4 @@
-import { pushImage, type openDocker } from '@nucleon/builder';
+import type { openDocker } from '@nucleon/builder';
 import { usageError } from './errors.js';
 
 /** The local registry `scripts/services/kubernetes.sh` runs, which the cluster's containerd pulls from. */
@@ -37,6 +37,7 @@ export async function pushFunctionImage(
 ): Promise<string> {
   const { push, run } = registries(opts);
   const reference = functionImageReference(push, name, built.id);
+  const { pushImage } = await import('@nucleon/builder');
   await pushImage({ docker, image: built.image, reference, progress });
   return functionImageReference(run, name, built.id);
 }

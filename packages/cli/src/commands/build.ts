@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { buildFunctionImage, openDocker, type BuildResult } from '@nucleon/builder';
+import type { BuildResult } from '@nucleon/builder';
 import type { LoadedFunction } from '../config/load-function.js';
 import { formatWarnings } from '../config/load-function.js';
 import { prepareFunction } from '../config/prepare-function.js';
@@ -25,6 +25,8 @@ export function addImageOptions(command: Command): Command {
 
 /** Builds the function's image, printing progress on stderr. */
 export async function buildImage(loaded: LoadedFunction, opts: ImageOptionValues): Promise<BuildResult> {
+  // The builder (and dockerode) load when a command builds, not at every command's start.
+  const { buildFunctionImage, openDocker } = await import('@nucleon/builder');
   const docker = await openDocker();
   const result = await buildFunctionImage({
     docker, config: loaded.config, functionDir: loaded.functionDir, plugins: opts.plugin ?? [], locate: locateInstalledPackage,

@@ -10,7 +10,6 @@ import { canonicalPlatform, openPlatform, preloadPlatform } from '../platforms.j
 import { checkRegistryFlags, pushFunctionImage, type RegistryOptionValues } from '../registry.js';
 import { releaseSourceFolder } from '../source/source-dir.js';
 import { addImageOptions, buildImage, type ImageOptionValues } from './build.js';
-import { openDocker } from '@nucleon/builder';
 import {
   addClusterOptions, addFunctionOptions, functionFlags, platformOption, type ClusterOptionValues, type FunctionOptionValues,
 } from './function-options.js';
@@ -95,6 +94,7 @@ async function deploy(positional: string | undefined, opts: DeployOptions, inter
 async function builtImage(loaded: Parameters<typeof buildImage>[0], opts: DeployOptions, platformName: string): Promise<string> {
   const built = await buildImage(loaded, opts);
   if (platformName !== 'kube') return built.image;
+  const { openDocker } = await import('@nucleon/builder');
   return pushFunctionImage(await openDocker(), built, loaded.config.metadata.name, opts, (line) => progress(line));
 }
 

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { bootstrapBaseImages, buildControllerImage, openDocker, pushImage, type BaseKind } from '@nucleon/builder';
+import type { BaseKind } from '@nucleon/builder';
 import kubePkg from '@nucleon/platform-kubernetes/package.json' with { type: 'json' };
 import { locateInstalledPackage } from '../package-locator.js';
 
@@ -11,6 +11,7 @@ export function registerImages(program: Command): void {
     .addOption(new Option('--kind <kinds...>', 'which base images').choices(['node', 'python']).default(['node', 'python']))
     .option('--force', 'rebuild images that already exist')
     .action(async (opts: { kind: BaseKind[]; force?: boolean }) => {
+      const { bootstrapBaseImages, openDocker } = await import('@nucleon/builder');
       const docker = await openDocker();
       const tags = await bootstrapBaseImages({ docker, kinds: opts.kind, force: opts.force === true, progress: (line) => process.stderr.write(`  ${line}\n`) });
       for (const tag of tags) process.stdout.write(`${tag}\n`);
@@ -20,6 +21,7 @@ export function registerImages(program: Command): void {
     .option('-t, --tag <image>', `image name (default nucleon/controller:${kubePkg.version})`)
     .option('--push <registry>', 'also push it as <registry>/nucleon/controller:<version> (e.g. 127.0.0.1:5000)')
     .action(async (opts: { tag?: string; push?: string }) => {
+      const { buildControllerImage, openDocker, pushImage } = await import('@nucleon/builder');
       const docker = await openDocker();
       const line = (text: string): void => {
         process.stderr.write(`  ${text}\n`);
