@@ -29,15 +29,6 @@ export interface PlatformTarget {
   context?: string;
 }
 
-/**
- * Starts importing the platform's package without waiting, so a command overlaps it with its
- * own work (reading and validating the function); a later {@link openPlatform} finds it loaded.
- * An import that fails is reported by that later call.
- */
-export function preloadPlatform(name: string): void {
-  PLATFORMS[canonicalPlatform(name)]?.().catch(() => undefined);
-}
-
 /** Opens the named platform with the settings the CLI owns (processor entry, plugin paths, cluster access). */
 export async function openPlatform(name = 'local', target: PlatformTarget = {}): Promise<Platform> {
   const canonical = canonicalPlatform(name);

@@ -6,7 +6,7 @@ import { prepareFunction } from '../config/prepare-function.js';
 import { exportedConfig, statusFields } from '../function-view.js';
 import { refuseNuctlFlags, UNSUPPORTED_NUCTL_FLAGS } from '../nuctl-flags.js';
 import { InterruptedError, watchInterrupts, type Interrupts } from '../interrupt.js';
-import { canonicalPlatform, openPlatform, preloadPlatform } from '../platforms.js';
+import { canonicalPlatform, openPlatform } from '../platforms.js';
 import { checkRegistryFlags, pushFunctionImage, type RegistryOptionValues } from '../registry.js';
 import { releaseSourceFolder } from '../source/source-dir.js';
 import { addImageOptions, buildImage, type ImageOptionValues } from './build.js';
@@ -67,7 +67,6 @@ export function registerDeploy(program: Command): void {
 async function deploy(positional: string | undefined, opts: DeployOptions, interrupts: Interrupts): Promise<void> {
   const platformName = canonicalPlatform(opts.platform);
   checkRegistryFlags(opts, platformName);
-  preloadPlatform(platformName);
   const loaded = await prepareFunction(functionFlags(positional, opts), progress);
   const platform = await openPlatform(opts.platform, { namespace: opts.namespace ?? loaded.config.metadata.namespace, kubeconfig: opts.kubeconfig, context: opts.context });
   let config = loaded.config;
