@@ -20,6 +20,7 @@ export type {
   EventSubmitter, EventCallback, Trigger, TriggerPlugin, TriggerCreateOptions,
   Runtime, RuntimeWorker, RuntimePlugin, RuntimeCreateOptions,
   Platform, PlatformPlugin, PlatformCreateOptions, FunctionStatus, TriggerAddress, DeployRequest, DeleteOptions, LogsOptions,
+  ScaleOptions, Backlog, BacklogProbeOptions,
 } from './plugin.js';
 export type {
   FunctionConfig, FunctionMetadata, FunctionSpec, TriggerConfig, EnvVar, Resources, ResourceList,
@@ -29,6 +30,10 @@ export {
   DEFAULT_TARGET_CPU, IMAGE_PULL_POLICIES, KUBERNETES_SPEC_FIELDS, PREEMPTION_POLICIES, SERVICE_TYPES, kubernetesOnlyPaths,
 } from './config/kubernetes-fields.js';
 export { functionSpecSchema } from './config/spec-schema.js';
+export {
+  DEFAULT_SCALE_WINDOW, EVENTS_METRIC, HTTP_REUSE_PORT_ENV, scaleToZeroPolicy,
+} from './config/scale-to-zero.js';
+export type { ScaleResource, ScaleToZeroPolicy } from './config/scale-to-zero.js';
 export type { JsonSchema } from './config/spec-schema.js';
 export type { BatchConfig } from './config/batch.js';
 export { validateFunctionConfig } from './config/validate.js';

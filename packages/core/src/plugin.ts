@@ -70,11 +70,42 @@ export interface Trigger {
   address?(): { host: string; port: number } | undefined;
 }
 
+/** What {@link TriggerPlugin.backlog} is given: the trigger's configuration, as the processor would get it. */
+export interface BacklogProbeOptions {
+  /** The trigger's name (its key under `spec.triggers`). */
+  name: string;
+  /** The validated trigger configuration, attributes defaulted from the plugin's schema. */
+  config: TriggerConfig;
+  function: FunctionConfig;
+  logger: Logger;
+  /** Aborted when the scaler gives up on the probe (its timeout, or shutdown). */
+  signal?: AbortSignal;
+}
+
+/**
+ * What waits for a function whose processor is not running. The scaler wakes the function
+ * when `pending > 0`, or shortly before `wakeAt` (a cron trigger's next tick).
+ */
+export interface Backlog {
+  /** Events the source holds for this trigger that nobody has handled: consumer-group lag, queue depth, ... */
+  pending: number;
+  /** When the trigger must be running to fire on time, for sources that produce events themselves. */
+  wakeAt?: Date;
+  /** One short line for logs and `nucleon scaler status` (`lag 12 on orders/0-2`). */
+  detail?: string;
+}
+
 export interface TriggerPlugin extends PluginBase<'trigger'> {
   attributes: AttributeSchema;
   /** Default `numWorkers` when the configuration gives none. */
   defaultWorkers?: number;
   create(options: TriggerCreateOptions): Trigger;
+  /**
+   * Looks at the source without consuming from it and says what waits there, so the scaler can
+   * wake a function at zero (stream wake). Optional: a trigger without it wakes only through
+   * the activator (HTTP) or by hand. It must not take, ack or move anything.
+   */
+  backlog?(options: BacklogProbeOptions): Promise<Backlog>;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -116,7 +147,8 @@ export interface RuntimePlugin extends PluginBase<'runtime'> {
 export interface FunctionStatus {
   name: string;
   platform: string;
-  state: 'ready' | 'deploying' | 'error' | 'stopped';
+  /** `scaledToZero`: deployed, no processor running, woken by the scaler on the next event. */
+  state: 'ready' | 'deploying' | 'error' | 'stopped' | 'scaledToZero';
   /** Base URL of the function's HTTP trigger, when it has one. */
   url?: string;
   httpPort?: number;
@@ -166,6 +198,16 @@ export interface DeployRequest {
   signal?: AbortSignal;
 }
 
+/** What `Platform.scale` may be given besides the name and the count. */
+export interface ScaleOptions {
+  /** One short line per step (stopping, starting, waiting for ready). */
+  onProgress?: (message: string) => void;
+  /** Aborted when the caller gives up waiting for ready. */
+  signal?: AbortSignal;
+  /** How long scaling up waits for the function to be ready (default: its readinessTimeoutSeconds). */
+  readinessTimeoutMs?: number;
+}
+
 /** What `Platform.delete` may be given besides the name. */
 export interface DeleteOptions {
   /** One short line per step of a delete that waits (Kubernetes: the resource, then its pods). */
@@ -189,6 +231,12 @@ export interface Platform {
   getConfig?(name: string): Promise<FunctionConfig | undefined>;
   list(): Promise<FunctionStatus[]>;
   delete(name: string, options?: DeleteOptions): Promise<void>;
+  /**
+   * Sets how many processors serve a deployed function. `0` stops them and keeps the function
+   * (state `scaledToZero`, its port and configuration kept for the wake); `1` or more starts them
+   * and resolves once ready. A platform that runs one processor per function refuses more.
+   */
+  scale?(name: string, replicas: number, options?: ScaleOptions): Promise<FunctionStatus>;
   /** Log lines of the function's processor, oldest first; with `follow`, until aborted. */
   logs(name: string, options?: LogsOptions): AsyncIterable<string>;
 }

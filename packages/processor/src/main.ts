@@ -6,7 +6,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isNucleonError } from '@nucleon/core';
+import { HTTP_REUSE_PORT_ENV, isNucleonError } from '@nucleon/core';
 import { loadFunctionConfig } from './config-loader.js';
 import { ExitCodes } from './exit-codes.js';
 import { createLogger, errorFields } from './logging.js';
@@ -17,7 +17,7 @@ const USAGE = `Usage: nucleon-processor [--config <function.yaml>] [--function-d
                          [--http-port <n>] [--admin-port <n>] [--drain-timeout-ms <n>]
 
 Environment: NUCLEON_FUNCTION_CONFIG, NUCLEON_FUNCTION_CONFIG_JSON, NUCLEON_FUNCTION_DIR,
-NUCLEON_HTTP_PORT, NUCLEON_HTTP_HOST, NUCLEON_HTTP_DEFAULT_HOST, NUCLEON_ADMIN_PORT (8082), NUCLEON_ADMIN_HOST (127.0.0.1),
+NUCLEON_HTTP_PORT, NUCLEON_HTTP_HOST, NUCLEON_HTTP_DEFAULT_HOST, NUCLEON_HTTP_REUSE_PORT (1: SO_REUSEPORT), NUCLEON_ADMIN_PORT (8082), NUCLEON_ADMIN_HOST (127.0.0.1),
 NUCLEON_DRAIN_TIMEOUT_MS (10000), NUCLEON_LOG_LEVEL (info), NUCLEON_PLUGIN_PATHS (dirs joined by ':'),
 NUCLEON_LOOP_BLOCK_TIMEOUT_MS (10000; 0 = no event-loop watchdog), NUCLEON_LOOP_BLOCK_EXIT (true: exit ${ExitCodes.LOOP_BLOCKED} when blocked),
 NUCLEON_LOOP_BLOCK_KILL_AFTER_MS (2000: SIGKILL when the exit does not happen).`;
@@ -85,6 +85,7 @@ async function main(): Promise<void> {
     config, functionDir, warnings, logger, drainTimeoutMs,
     httpPort: intOrUndefined(values['http-port'] ?? env.NUCLEON_HTTP_PORT, 'HTTP port'),
     httpHost: env.NUCLEON_HTTP_HOST || undefined,
+    httpReusePort: env[HTTP_REUSE_PORT_ENV] === '1',
     defaultHttpHost: env.NUCLEON_HTTP_DEFAULT_HOST || undefined,
     adminPort: intOrUndefined(values['admin-port'] ?? env.NUCLEON_ADMIN_PORT, 'admin port'),
     adminHost: env.NUCLEON_ADMIN_HOST || undefined,

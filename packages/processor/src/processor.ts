@@ -22,6 +22,8 @@ export interface ProcessorOptions {
   /** Overrides the first HTTP trigger's port (0 = any free port). */
   httpPort?: number;
   httpHost?: string;
+  /** The first HTTP trigger binds with SO_REUSEPORT (a scale-to-zero function taking its port over from the activator). */
+  httpReusePort?: boolean;
   /**
    * Where every other HTTP trigger listens when its configuration names no `host`, so a
    * platform's listeners stay where it says (the local platform: loopback) rather than on the
@@ -156,6 +158,7 @@ function listenOverride(options: ProcessorOptions): Record<string, unknown> | un
   const override: Record<string, unknown> = {};
   if (options.httpPort !== undefined) override.port = options.httpPort;
   if (options.httpHost !== undefined) override.host = options.httpHost;
+  if (options.httpReusePort === true) override.reusePort = true;
   return Object.keys(override).length > 0 ? override : undefined;
 }
 

@@ -10,6 +10,10 @@ export const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
 export const httpAttributes: AttributeSchema = {
   port: { type: 'integer', minimum: 0, default: 8080, description: 'Port to listen on (0 = any free port)' },
   host: { type: 'string', default: '0.0.0.0', description: 'Address to listen on' },
+  reusePort: {
+    type: 'boolean', default: false,
+    description: 'Bind with SO_REUSEPORT, so the port can be taken over from (and handed back to) the scaler\'s activator without refusing a connection; platforms set it for scale-to-zero functions',
+  },
   maxRequestBodySize: {
     type: 'integer', minimum: 0, default: DEFAULT_MAX_BODY,
     description: 'Largest request body accepted, in bytes; larger bodies get 413 and the connection is closed',

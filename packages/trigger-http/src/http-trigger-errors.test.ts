@@ -201,6 +201,25 @@ describe('HTTP trigger: start and stop', () => {
       blocker.close();
     }
   });
+
+  it('with reusePort, shares the port with the activator holding it (SO_REUSEPORT), and only then', async () => {
+    const holder = createServer((c) => c.end());
+    await new Promise<void>((r) => holder.listen({ port: 0, host: '127.0.0.1', reusePort: true }, r));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      await expect(create(ok(), { port }).start()).rejects.toThrow('already in use');
+      const trigger = create(ok(), { port, reusePort: true });
+      await trigger.start();
+      expect(trigger.address()?.port).toBe(port);
+      // Once the holder lets go, every request reaches the trigger.
+      await new Promise<void>((r) => holder.close(() => r()));
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      expect(res.status).toBe(200);
+      await trigger.stop(100);
+    } finally {
+      holder.close();
+    }
+  });
 });
 
 describe('HTTP trigger: response bounds', () => {

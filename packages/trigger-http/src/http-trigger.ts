@@ -61,6 +61,7 @@ export class HttpTrigger implements Trigger {
   private readonly cors: CorsSettings | undefined;
   private readonly port: number;
   private readonly host: string;
+  private readonly reusePort: boolean;
   private readonly idPrefix = `${randomBytes(4).toString('hex')}-`;
   /** Set when the trigger's `batch.mode` is `enable`: requests go to the pool in batches. */
   private readonly batcher: EventBatcher | undefined;
@@ -80,6 +81,7 @@ export class HttpTrigger implements Trigger {
     this.cors = corsSettings(attrs.cors);
     this.port = attrs.port as number;
     this.host = attrs.host as string;
+    this.reusePort = attrs.reusePort === true;
     const batch = options.config.batch;
     if (batch?.mode === 'enable') {
       this.batcher = new EventBatcher({
@@ -107,7 +109,7 @@ export class HttpTrigger implements Trigger {
       this.server.once('error', (err: NodeJS.ErrnoException) => {
         reject(err.code === 'EADDRINUSE' ? new Error(`port ${this.port} on ${this.host} is already in use`) : err);
       });
-      this.server.listen(this.port, this.host, () => resolve());
+      this.server.listen({ port: this.port, host: this.host, reusePort: this.reusePort }, () => resolve());
     });
     this.logger.infoWith('HTTP trigger listening', this.address() ?? {});
   }

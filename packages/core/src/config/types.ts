@@ -64,8 +64,14 @@ export interface BuildSpec {
   [field: string]: unknown;
 }
 
+/**
+ * Nuclio's `spec.scaleToZero`: with `spec.minReplicas: 0`, the function goes to zero once every
+ * `scaleResources` entry's metric grew by at most `threshold` over `windowSize` (see `scaleToZeroPolicy`).
+ */
 export interface ScaleToZeroSpec {
   scaleResources?: Array<{ metricName?: string; windowSize?: string; threshold?: number }>;
+  /** The windows a `windowSize` may be chosen from (Nuclio's dashboard offers these). */
+  inactivityWindowPresets?: string[];
   [field: string]: unknown;
 }
 

@@ -103,6 +103,9 @@ export function validateFunctionConfig(raw: unknown, options: ValidateOptions = 
   if (minReplicas !== undefined && maxReplicas !== undefined && minReplicas > maxReplicas) {
     p.error('spec.minReplicas', `(${minReplicas}) is greater than spec.maxReplicas (${maxReplicas})`);
   }
+  if (config.spec.scaleToZero !== undefined && minReplicas !== 0) {
+    p.warn('spec.scaleToZero', 'takes effect only with spec.minReplicas: 0 (Nuclio\'s rule); the function will not scale to zero');
+  }
 
   if (p.errors.length > 0) {
     const where = options.source ? ` in ${options.source}` : '';
@@ -279,7 +282,42 @@ function readScaleToZero(raw: unknown, p: ProblemCollector): FunctionConfig['spe
     p.error('spec.scaleToZero', `expected a mapping such as {scaleResources: [...]}, got ${describeType(raw)}`);
     return undefined;
   }
-  return raw;
+  const presets = readWindowPresets(raw.inactivityWindowPresets, p);
+  const resources = raw.scaleResources;
+  if (resources !== undefined && resources !== null) {
+    if (!Array.isArray(resources)) p.error('spec.scaleToZero.scaleResources', `expected a list of {metricName, windowSize, threshold}, got ${describeType(resources)}`);
+    else resources.forEach((resource, i) => checkScaleResource(resource, `spec.scaleToZero.scaleResources[${i}]`, presets, p));
+  }
+  return structuredClone(raw);
+}
+
+/** Nuclio's `inactivityWindowPresets`: the windows a `windowSize` may be chosen from. */
+function readWindowPresets(raw: unknown, p: ProblemCollector): string[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!Array.isArray(raw) || raw.some((w) => typeof w !== 'string' || parseDuration(w) === undefined)) {
+    p.error('spec.scaleToZero.inactivityWindowPresets', 'expected a list of durations such as ["1m", "5m"]');
+    return undefined;
+  }
+  return raw as string[];
+}
+
+function checkScaleResource(raw: unknown, path: string, presets: string[] | undefined, p: ProblemCollector): void {
+  if (!isPlainObject(raw)) {
+    p.error(path, `expected a mapping such as {metricName: nuclio_processor_handled_events, windowSize: 5m, threshold: 0}, got ${describeType(raw)}`);
+    return;
+  }
+  if (raw.metricName !== undefined && typeof raw.metricName !== 'string') p.error(`${path}.metricName`, `expected a metric name, got ${describeType(raw.metricName)}`);
+  const window = raw.windowSize;
+  const windowMs = typeof window === 'string' ? parseDuration(window) : undefined;
+  if (window !== undefined && (windowMs === undefined || windowMs <= 0)) {
+    p.error(`${path}.windowSize`, `expected a positive duration such as "5m", got ${JSON.stringify(window)}`);
+  } else if (typeof window === 'string' && presets && !presets.includes(window)) {
+    p.error(`${path}.windowSize`, `"${window}" is not one of spec.scaleToZero.inactivityWindowPresets (${presets.join(', ')})`);
+  }
+  const threshold = raw.threshold;
+  if (threshold !== undefined && (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0)) {
+    p.error(`${path}.threshold`, `expected a number of events at or above 0, got ${JSON.stringify(threshold)}`);
+  }
 }
 
 function readRuntimeAttributes(raw: unknown, p: ProblemCollector): Record<string, unknown> {
