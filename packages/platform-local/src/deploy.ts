@@ -1,10 +1,10 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type DeployRequest, type FunctionConfig, findFreePort, hasHttpTrigger, memoryBytes, sleep } from '@nucleon/core';
+import { type DeployRequest, type FunctionConfig, findFreePort, hasHttpTrigger, memoryBytes, scaleToZeroPolicy } from '@nucleon/core';
 import { buildPathPrefixes, prepareBuild, pruneBuilds } from './build-commands.js';
 import { interrupted } from './deploy-interrupted.js';
 import { publishAddress } from './function-addresses.js';
-import { clientHost, DEFAULT_HTTP_HOST } from './http-binding.js';
+import { clientHost } from './http-binding.js';
 import { isOurs, processStartTime, type ProcessIdentity } from './liveness.js';
 import { linesFrom, logPosition } from './log-file.js';
 import { withNameLock } from './name-lock.js';
@@ -15,13 +15,10 @@ import type { FunctionRecord, StateStore } from './state-store.js';
 import { stopProcessor } from './stop-process.js';
 import { startFailure, type PreviousAfterFailure } from './start-failure.js';
 import { supervisorLimits } from './supervisor-options.js';
-import { readSupervisorState } from './supervisor-state.js';
-import { waitReady, type ReadyOutcome } from './wait-ready.js';
+import { readRunConfig } from './scale.js';
+import { FAILED_STOP_DEADLINE_MS, startRecorded, SUPERVISOR_READY_WAIT_MS, supervisorSawReady } from './start-recorded.js';
+import { waitReady } from './wait-ready.js';
 
-/** How long after /ready answered the platform waits for the supervisor to have seen it too. */
-const SUPERVISOR_READY_WAIT_MS = 5_000;
-/** A processor that failed to become ready gets this long to exit after SIGTERM. */
-const FAILED_STOP_DEADLINE_MS = 2_000;
 
 /**
  * Builds (when `spec.build.commands` are set), starts a supervised processor for the function
@@ -81,6 +78,8 @@ async function replace(store: StateStore, settings: ResolvedSettings, request: D
   const child = spawnSupervisor({
     settings, runDir, configFile, functionDir, logFile, httpPort: port.httpPort, httpHost: port.host, adminPort, env: config.spec.env,
     pathPrefixes: build && buildPathPrefixes(build.buildDir), limits: supervisorLimits(), memoryLimitBytes: memoryLimit(config),
+    // A scale-to-zero function shares its port with the scaler's activator while it hands over; so does any function the activator may hold now.
+    reusePort: scaleToZeroPolicy(config) !== undefined || previous?.scaledToZero === true,
   });
   const pid = child.pid ?? 0;
   const spawned: ProcessIdentity = { pid, processorEntry: settings.processorEntry, startTime: pid > 0 ? processStartTime(pid) : undefined };
@@ -123,41 +122,19 @@ async function replace(store: StateStore, settings: ResolvedSettings, request: D
   return record;
 }
 
-/** Polls the supervisor's state until it says `ready` (or `restarting`: it saw ready and the processor died since). */
-async function supervisorSawReady(runDir: string, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const state = readSupervisorState(runDir)?.state;
-    if (state === 'ready' || state === 'restarting') return true;
-    if (Date.now() > until) return false;
-    await sleep(25);
-  }
-}
-
 /** `spec.resources.limits.memory` in bytes, when set. */
 function memoryLimit(config: FunctionConfig): number | undefined {
   const memory = config.spec.resources.limits.memory;
   return typeof memory === 'string' ? memoryBytes(memory) : undefined;
 }
 
-/**
- * Starts the previous deployment again from its own run folder (config, ports, build) after a
- * replacement that had to stop it first failed. Returns how it ended, for the error message.
- */
+/** Starts the previous deployment again after a replacement that had to stop it first failed; returns how it ended, for the error message. */
 async function restartPrevious(store: StateStore, settings: ResolvedSettings, previous: FunctionRecord): Promise<'restarted' | 'stopped'> {
-  const runDir = previous.runDir ?? store.newRunDir(previous.name);
-  const configFile = previous.runDir ? join(previous.runDir, 'function.json') : store.configFile(previous.name);
-  const config = await readFile(configFile, 'utf8').then((text) => JSON.parse(text) as FunctionConfig).catch(() => undefined);
+  const config = await readRunConfig(store, previous);
   if (!config) return 'stopped';
-  const child = spawnSupervisor({
-    settings, runDir, configFile, functionDir: previous.functionDir, logFile: store.logFile(previous.name),
-    httpPort: previous.httpPort, httpHost: previous.httpHost ?? DEFAULT_HTTP_HOST, adminPort: previous.adminPort, env: config.spec.env,
-    pathPrefixes: previous.buildDir ? buildPathPrefixes(previous.buildDir) : undefined,
-    limits: supervisorLimits(), memoryLimitBytes: memoryLimit(config),
-  });
-  const outcome: ReadyOutcome = await waitReady(child, previous.adminPort, 30_000);
-  if (outcome.kind !== 'ready' || !child.pid || !(await supervisorSawReady(runDir, SUPERVISOR_READY_WAIT_MS))) return 'stopped';
-  await store.write({ ...previous, pid: child.pid, startTime: processStartTime(child.pid), runDir, processorEntry: settings.processorEntry });
+  const started = await startRecorded(store, settings, previous, { timeoutMs: 30_000, config });
+  if (started.kind !== 'ready') return 'stopped';
+  await store.write(started.record);
   return 'restarted';
 }
 

@@ -17,6 +17,7 @@ export const PLATFORM_NAME = 'local';
  */
 export async function statusOf(record: FunctionRecord, logFile: string, probeTimeoutMs = 1000): Promise<FunctionStatus> {
   const ownerDir = dirname(logFile);
+  if (record.scaledToZero) return zeroStatus(record, logFile);
   const running = isOurs(record, ownerDir);
   const supervisor = running && record.runDir ? readSupervisorState(record.runDir) : undefined;
   const ready = running && (await probeReady(record.adminPort, probeTimeoutMs));
@@ -47,6 +48,22 @@ export async function statusOf(record: FunctionRecord, logFile: string, probeTim
   if (addresses) status.addresses = addresses;
   if (state === 'stopped') status.message = `processor (pid ${record.pid}) is not running; see ${logFile}`;
   if (state === 'error') status.message = notReadyMessage(record, supervisor);
+  return status;
+}
+
+/** A function scaled to zero: nothing to probe; its URL stays (the scaler's activator answers there). */
+function zeroStatus(record: FunctionRecord, logFile: string): FunctionStatus {
+  const status: FunctionStatus = {
+    name: record.name, platform: PLATFORM_NAME, state: 'scaledToZero', runtime: record.runtime, handler: record.handler,
+    createdAt: record.createdAt, restarts: 0,
+    message: 'scaled to zero: no processor runs; the scaler wakes it on the next event (nucleon scale NAME --replicas 1 by hand)',
+    details: { adminPort: record.adminPort, functionDir: record.functionDir, logFile },
+  };
+  if (record.hasHttpTrigger !== false) {
+    status.url = `http://${clientHost(record.httpHost ?? DEFAULT_HTTP_HOST)}:${record.httpPort}`;
+    status.httpPort = record.httpPort;
+    status.addresses = recordedAddresses(record, status.url);
+  }
   return status;
 }
 

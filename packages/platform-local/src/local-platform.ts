@@ -1,11 +1,12 @@
 import {
-  assertFunctionName, createError, ErrorCodes, type ConfigProblem, type DeployRequest, type FunctionConfig, type FunctionStatus, type LogsOptions, type Platform,
+  assertFunctionName, createError, ErrorCodes, type ConfigProblem, type DeployRequest, type FunctionConfig, type FunctionStatus, type LogsOptions, type Platform, type ScaleOptions,
 } from '@nucleon/core';
 import { deployFunction, stopOrphan } from './deploy.js';
 import { withdrawAddress } from './function-addresses.js';
 import { statusOf } from './function-status.js';
 import { isOurs } from './liveness.js';
 import { readLogLines } from './log-file.js';
+import { scaleFunction } from './scale.js';
 import { readStoredConfig } from './stored-config.js';
 import { withNameLock } from './name-lock.js';
 import type { ResolvedSettings } from './settings.js';
@@ -49,6 +50,13 @@ export class LocalPlatform implements Platform {
   async list(): Promise<FunctionStatus[]> {
     const statuses = await Promise.all((await this.store.names()).map((name) => this.get(name)));
     return statuses.filter((s): s is FunctionStatus => s !== undefined);
+  }
+
+  /** 0: the processor stops, the function stays (`scaledToZero`); 1: it starts again and is ready. */
+  async scale(name: string, replicas: number, options?: ScaleOptions): Promise<FunctionStatus> {
+    assertFunctionName(name);
+    const record = await scaleFunction(this.store, this.settings, name, replicas, options);
+    return statusOf(record, this.store.logFile(name));
   }
 
   /** SIGTERM, up to 10 s to drain, then SIGKILL; then the function's state folder goes. */

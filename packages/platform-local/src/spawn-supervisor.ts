@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { EnvVar } from '@nucleon/core';
+import { HTTP_REUSE_PORT_ENV, type EnvVar } from '@nucleon/core';
 import { addressEnv } from './function-addresses.js';
 import { processorEnv } from './processor-env.js';
 import type { ResolvedSettings } from './settings.js';
@@ -30,6 +30,8 @@ export interface SpawnOptions {
   limits: SupervisorLimits;
   /** `spec.resources.limits.memory` in bytes. */
   memoryLimitBytes?: number;
+  /** The HTTP trigger binds with SO_REUSEPORT, to take its port over from the scaler's activator. */
+  reusePort?: boolean;
   /** The deployer's environment, of which only the allowlisted part reaches the processor. */
   deployerEnv?: NodeJS.ProcessEnv;
 }
@@ -54,6 +56,7 @@ export function spawnSupervisor(options: SpawnOptions): ChildProcess {
       NUCLEON_ADMIN_PORT: String(adminPort),
       NUCLEON_ADMIN_HOST: '127.0.0.1',
       NUCLEON_PLUGIN_PATHS: settings.pluginPaths.join(':'),
+      ...(options.reusePort ? { [HTTP_REUSE_PORT_ENV]: '1' } : {}),
       ...addressEnv(settings.stateDir),
     },
   });

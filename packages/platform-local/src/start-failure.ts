@@ -24,6 +24,8 @@ export interface StartFailureInput {
   previous?: PreviousAfterFailure;
   /** Whether the log file stays (a redeploy) or goes with the failed first deploy. */
   keepsLog: boolean;
+  /** What failed: a deploy (default), or waking a function from zero. */
+  action?: 'deploying' | 'waking';
 }
 
 /**
@@ -38,7 +40,7 @@ export function startFailure(input: StartFailureInput): NucleonError {
   const headline = failure?.message ?? describeOutcome(input.outcome, input.timeoutMs);
   const where = input.keepsLog ? `this attempt's lines of ${input.logFile}:` : 'the processor logged:';
   return createError(failure?.code ?? ErrorCodes.DEPLOY_FAILED,
-    `deploying function "${input.name}" on the local platform failed${input.previous ? PREVIOUS_NOTE[input.previous] : ''}: ${headline}` +
+    `${input.action ?? 'deploying'} function "${input.name}" on the local platform failed${input.previous ? PREVIOUS_NOTE[input.previous] : ''}: ${headline}` +
     (tail ? `\n${where}\n${tail}` : '\nthe processor logged nothing'),
     { details: { logTail: tail, outcome: input.outcome.kind, ...(input.keepsLog ? { logFile: input.logFile } : {}) } });
 }

@@ -28,6 +28,8 @@ export interface FunctionRecord {
   hasHttpTrigger?: boolean;
   /** The build folder the processor runs from, when the function has build commands. */
   buildDir?: string;
+  /** Set by `scale(name, 0)`: no processor runs on purpose, the scaler wakes it (the pid above is the last one). */
+  scaledToZero?: boolean;
 }
 
 /** File layout under `<stateDir>`: `functions/<name>/{function.json,status.json,processor.log}`. */

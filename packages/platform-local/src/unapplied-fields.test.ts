@@ -16,12 +16,15 @@ describe('localUnappliedFields', () => {
       'spec.minReplicas: not applied by the local platform (it runs one processor)',
       'spec.maxReplicas: not applied by the local platform (it runs one processor)',
       'spec.resources.limits.cpu: not applied by the local platform (no cgroup to set it in; only limits.memory is enforced)',
-      'spec.scaleToZero: not applied by the local platform',
       'spec.image: not applied by the local platform (it runs the code in the function folder)',
       'spec.build.baseImage: not applied by the local platform',
       'spec.build.registry: not applied by the local platform',
       'spec.triggers.web.url: not applied by the local platform (set attributes.port and attributes.host)',
     ]);
+  });
+
+  it('does not warn about scale to zero, which the scaler applies', () => {
+    expect(localUnappliedFields(config({ minReplicas: 0, scaleToZero: { scaleResources: [{ windowSize: '1m' }] } }))).toEqual([]);
   });
 
   it('warns about GPU limits and requests, and not about the memory limit it enforces', () => {

@@ -16,14 +16,14 @@ export function localUnappliedFields(config: FunctionConfig): ConfigProblem[] {
     problems.push({ path, message: why });
   };
   if (spec.replicas !== undefined && spec.replicas !== 1) add('spec.replicas', `${NOT_APPLIED} (it runs one processor)`);
-  if (spec.minReplicas !== undefined) add('spec.minReplicas', `${NOT_APPLIED} (it runs one processor)`);
+  // minReplicas 0 is scale to zero, which the scaler applies.
+  if (spec.minReplicas !== undefined && spec.minReplicas !== 0) add('spec.minReplicas', `${NOT_APPLIED} (it runs one processor)`);
   if (spec.maxReplicas !== undefined) add('spec.maxReplicas', `${NOT_APPLIED} (it runs one processor)`);
   for (const key of Object.keys(spec.resources.limits)) {
     if (key === 'memory') continue;
     add(resourcePath('limits', key), key === 'cpu' ? `${NOT_APPLIED} (no cgroup to set it in; only limits.memory is enforced)` : NOT_APPLIED);
   }
   for (const key of Object.keys(spec.resources.requests)) add(resourcePath('requests', key), `${NOT_APPLIED} (it schedules nothing)`);
-  if (spec.scaleToZero !== undefined) add('spec.scaleToZero');
   if (spec.image !== undefined) add('spec.image', `${NOT_APPLIED} (it runs the code in the function folder)`);
   for (const field of ['baseImage', 'registry', 'image'] as const) {
     if (spec.build[field] !== undefined) add(`spec.build.${field}`);
