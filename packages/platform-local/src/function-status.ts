@@ -36,7 +36,7 @@ export async function statusOf(record: FunctionRecord, logFile: string, probeTim
       // The processor serving now (it changes with each restart); the supervisor is the recorded pid.
       pid: processorPid ?? record.pid,
       supervisorPid: record.pid,
-      adminPort: record.adminPort, functionDir: record.functionDir, logFile,
+      adminPort: record.adminPort, httpHost: record.httpHost ?? DEFAULT_HTTP_HOST, functionDir: record.functionDir, logFile,
       ...(supervisor?.lastExit ? { lastExit: supervisor.lastExit } : {}),
     },
   };
@@ -57,7 +57,7 @@ function zeroStatus(record: FunctionRecord, logFile: string): FunctionStatus {
     name: record.name, platform: PLATFORM_NAME, state: 'scaledToZero', runtime: record.runtime, handler: record.handler,
     createdAt: record.createdAt, restarts: 0,
     message: 'scaled to zero: no processor runs; the scaler wakes it on the next event (nucleon scale NAME --replicas 1 by hand)',
-    details: { adminPort: record.adminPort, functionDir: record.functionDir, logFile },
+    details: { adminPort: record.adminPort, httpHost: record.httpHost ?? DEFAULT_HTTP_HOST, functionDir: record.functionDir, logFile },
   };
   if (record.hasHttpTrigger !== false) {
     status.url = `http://${clientHost(record.httpHost ?? DEFAULT_HTTP_HOST)}:${record.httpPort}`;

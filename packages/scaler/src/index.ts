@@ -1,0 +1,13 @@
+export { Scaler } from './scaler.js';
+export type { ScalerOptions, WatchedStatus } from './scaler.js';
+export { ScalerMetrics } from './scaler-metrics.js';
+export type { ColdStartPhase, WakeReason } from './scaler-metrics.js';
+export { FunctionHold, DEFAULT_HOLD_LIMITS } from './function-hold.js';
+export type { HoldLimits, HoldCallbacks } from './function-hold.js';
+export { IdleDetector } from './idle-detector.js';
+export type { MetricSample } from './idle-detector.js';
+export { sumMetric } from './metrics-text.js';
+export { streamDemand, hasStreamTriggers } from './stream-wake.js';
+export type { StreamDemand, TriggerResolver } from './stream-wake.js';
+export { startScalerServer } from './scaler-server.js';
+export type { ScalerServer } from './scaler-server.js';
