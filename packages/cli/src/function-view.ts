@@ -1,6 +1,6 @@
 import type { FunctionConfig, FunctionStatus, Platform } from '@nucleon/core';
 import { stringify } from 'yaml';
-import { table, urlsOf } from './output.js';
+import { stateText, table, urlsOf } from './output.js';
 
 /** A deployed function as nuctl shows it: its configuration, with the platform's status under `status`. */
 export interface FunctionView {
@@ -60,7 +60,7 @@ export function wideTable(views: readonly FunctionView[]): string {
     const replicas = spec.replicas ?? (spec.minReplicas !== undefined || spec.maxReplicas !== undefined
       ? `${spec.minReplicas ?? 1}-${spec.maxReplicas ?? spec.minReplicas ?? 1}` : 1);
     const urls = urlsOf(v.status as Pick<FunctionStatus, 'url' | 'addresses'>);
-    return [String(v.metadata.name), String(v.status.state), urls.join(',') || '-', String(spec.runtime), String(spec.handler),
+    return [String(v.metadata.name), stateText(v.status.state as FunctionStatus['state']), urls.join(',') || '-', String(spec.runtime), String(spec.handler),
       String(replicas), triggers, String(v.status.createdAt), String(v.status.restarts ?? '-')];
   });
   return table([['NAME', 'STATE', 'URL', 'RUNTIME', 'HANDLER', 'REPLICAS', 'TRIGGERS', 'CREATED', 'RESTARTS'], ...rows]);

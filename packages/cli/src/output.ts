@@ -16,7 +16,12 @@ export function outputFormat(value: string): OutputFormat {
  * when the function listens on N more (`-o wide` lists them all).
  */
 export function renderStatuses(statuses: readonly FunctionStatus[]): string {
-  return table([['NAME', 'STATE', 'URL', 'RUNTIME'], ...statuses.map((s) => [s.name, s.state, firstUrl(urlsOf(s)), s.runtime])]);
+  return table([['NAME', 'STATE', 'URL', 'RUNTIME'], ...statuses.map((s) => [s.name, stateText(s.state), firstUrl(urlsOf(s)), s.runtime])]);
+}
+
+/** A state as a table shows it: `scaledToZero` (what JSON and YAML say) reads `scaled to zero`. */
+export function stateText(state: FunctionStatus['state']): string {
+  return state === 'scaledToZero' ? 'scaled to zero' : state;
 }
 
 /** Every URL of a function: its main `url` first, then each other trigger address, once each. */

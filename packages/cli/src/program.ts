@@ -10,6 +10,8 @@ import { registerInvoke } from './commands/invoke.js';
 import { registerKube } from './commands/kube.js';
 import { registerLogs } from './commands/logs.js';
 import { registerRun } from './commands/run.js';
+import { registerScale } from './commands/scale.js';
+import { registerScaler } from './commands/scaler.js';
 import { registerVersion } from './commands/version.js';
 import { checkNuctlFlags, refuseNuctlCommands } from './nuctl-flags.js';
 import pkg from '../package.json' with { type: 'json' };
@@ -44,6 +46,8 @@ export function createProgram(output?: OutputConfiguration): Command {
   registerGet(program);
   registerDelete(program);
   registerLogs(program);
+  registerScale(program);
+  registerScaler(program);
   registerExport(program);
   registerKube(program);
   registerVersion(program);

@@ -8,12 +8,12 @@ export interface ScalerServer {
 }
 
 /** The scaler's own admin server: `/metrics` (Prometheus), `/healthz`, `/status` (what it holds, as JSON). */
-export async function startScalerServer(scaler: Scaler, options: { host: string; port: number }): Promise<ScalerServer> {
+export async function startScalerServer(scaler: Scaler, options: { host: string; port: number; platform?: string }): Promise<ScalerServer> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     if (path === '/status') {
-      return void res.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify({ functions: scaler.status() })}\n`);
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify({ pid: process.pid, platform: options.platform, functions: scaler.status() })}\n`);
     }
     if (path === '/metrics') {
       void scaler.metrics.registry.metrics().then((text) => res.writeHead(200, { 'content-type': scaler.metrics.registry.contentType }).end(text));

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { stringify } from 'yaml';
-import type { FunctionStatus } from '@nucleon/core';
+import { scaleToZeroPolicy, type FunctionStatus } from '@nucleon/core';
 import { formatWarnings } from '../config/load-function.js';
 import { prepareFunction } from '../config/prepare-function.js';
 import { exportedConfig, statusFields } from '../function-view.js';
@@ -86,7 +86,23 @@ async function deploy(positional: string | undefined, opts: DeployOptions, inter
       throw err;
     });
   if (typeof previousDir === 'string' && previousDir !== loaded.functionDir) await releaseSourceFolder(previousDir, platform);
+  if (scaleToZeroPolicy(config) && SCALER_PLATFORMS.has(platformName)) await startScalerFor(config.metadata.name, platformName);
   process.stdout.write(render(status, opts.output, exportedConfig(config)));
+}
+
+/** Platforms whose scaler is a daemon on this machine (on Kubernetes it is a Deployment: `nucleon kube install`). */
+const SCALER_PLATFORMS = new Set(['local', 'docker']);
+
+/** A function that scales to zero needs the scaler: started in the background unless it runs. A scaler that cannot start is a warning, not a failed deploy. */
+async function startScalerFor(name: string, platformName: string): Promise<void> {
+  try {
+    const { ensureScaler } = await import('../scaler/scaler-daemon.js');
+    const { record, started } = await ensureScaler(platformName);
+    if (started) progress(`started the scaler (pid ${record.pid}) to take "${name}" to zero when idle and wake it on the next event`);
+  } catch (err) {
+    process.stderr.write(`warning: "${name}" will not scale to zero: ${(err as Error).message}
+`);
+  }
 }
 
 /** Builds the function's image; for kube also pushes it to the registry and answers the reference pods pull. */

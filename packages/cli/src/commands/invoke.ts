@@ -48,14 +48,21 @@ export function registerInvoke(program: Command): void {
       const status = await platform.get(name);
       if (!status) throw createError(ErrorCodes.FUNCTION_NOT_FOUND, `function "${name}" not found on the ${opts.platform} platform`);
       if (!status.url) throw createError(ErrorCodes.INVOKE_FAILED, `function "${name}" has no HTTP trigger to invoke`);
-      if (status.state !== 'ready') {
+      if (status.state !== 'ready' && status.state !== 'scaledToZero') {
         throw createError(ErrorCodes.INVOKE_FAILED, `function "${name}" is ${status.state}${status.message ? `: ${status.message}` : ''}`);
       }
       const startedAt = Date.now();
       let response: Response;
+      const send = () => fetch(status.url + request.path, {
+        method: request.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(opts.timeout),
+      });
       try {
-        response = await fetch(status.url + request.path, {
-          method: request.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(opts.timeout),
+        // At zero the scaler's activator answers on the function's port and wakes it; with no scaler running, wake it here.
+        response = await send().catch(async (cause: unknown) => {
+          if (status.state !== 'scaledToZero' || !platform.scale || !refused(cause)) throw cause;
+          process.stderr.write(`invoke: "${name}" is scaled to zero and no scaler holds its port; waking it\n`);
+          await platform.scale(name, 1, { onProgress: (line) => process.stderr.write(`invoke: ${line}\n`) });
+          return send();
         });
       } catch (cause) {
         const reason = (cause as Error).name === 'TimeoutError' ? `no response within ${formatMs(opts.timeout)}` : (cause as Error).message;
@@ -84,6 +91,11 @@ async function printRequestLogs(platform: Platform, name: string, level: Exclude
   for await (const line of platform.logs(name)) lines.push(line);
   const picked = requestLogLines(lines, level, fromMs, toMs + LOG_FLUSH_MS);
   process.stderr.write(`> function logs (${level} and above, ${picked.length} lines):\n${picked.map((l) => `${l}\n`).join('')}`);
+}
+
+/** fetch's failure for a port nobody listens on. */
+function refused(error: unknown): boolean {
+  return ((error as { cause?: { code?: string } }).cause?.code) === 'ECONNREFUSED';
 }
 
 function formatMs(ms: number): string {
