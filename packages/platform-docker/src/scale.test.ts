@@ -62,6 +62,17 @@ describe('DockerPlatform.scale (in-memory engine)', () => {
     expect(container.starts).toBe(starts);
   });
 
+  it('two scale calls at once (the scaler and a CLI) both succeed, and the function is kept', async () => {
+    const { platform, container } = await deployed();
+    const zeros = await Promise.all([platform.scale('echo', 0), createDockerPlatform({}, docker).scale('echo', 0)]);
+    expect(zeros.map((s) => s.state)).toEqual(['scaledToZero', 'scaledToZero']);
+    expect(names(docker)).toEqual(['nucleon-echo.zero']);
+    const ups = await Promise.all([platform.scale('echo', 1), createDockerPlatform({}, docker).scale('echo', 1)]);
+    expect(ups.map((s) => s.state)).toEqual(['ready', 'ready']);
+    expect(names(docker)).toEqual(['nucleon-echo']);
+    expect(docker.find('nucleon-echo')).toBe(container);
+  });
+
   it('a container that cannot become ready fails the wake with its log tail and stays scaled to zero, stopped', async () => {
     const { platform } = await deployed();
     await platform.scale('echo', 0);

@@ -2,7 +2,7 @@ import { createError, ErrorCodes, findProcessorFailure, type ScaleOptions } from
 import { containerName, zeroName } from './container-names.js';
 import { tailLogLines } from './container-logs.js';
 import { DEFAULT_READINESS_TIMEOUT_MS } from './deploy.js';
-import { removeQuietly, statusCodeOf, type DockerClient } from './docker-client.js';
+import { inspectOrUndefined, removeQuietly, statusCodeOf, type DockerClient } from './docker-client.js';
 import type { FunctionContainer } from './function-container.js';
 import type { ResolvedSettings } from './settings.js';
 import { describeOutcome, waitReady } from './wait-ready.js';
@@ -51,9 +51,11 @@ export async function scaleToZero(docker: DockerClient, settings: ResolvedSettin
     }
   }
   if (role === 'serving') {
-    // Only a deploy that died before removing it leaves a `.zero` beside a serving container.
-    await removeQuietly(docker, zeroName(labels.name));
-    await container.rename({ name: zeroName(labels.name) });
+    // Only a deploy that died before removing it leaves a `.zero` beside a serving container;
+    // the id check spares this very container, renamed meanwhile by a concurrent scale to 0.
+    const leftover = await inspectOrUndefined(docker, zeroName(labels.name));
+    if (leftover && leftover.Id !== info.Id) await removeQuietly(docker, leftover.Id);
+    await renameTo(docker, info.Id, zeroName(labels.name));
   }
   progress(`scaled to zero (container ${zeroName(labels.name)} kept, port ${labels.httpPort})`);
 }
@@ -61,7 +63,8 @@ export async function scaleToZero(docker: DockerClient, settings: ResolvedSettin
 /**
  * Starts the stopped container and waits for `/ready`; only then renames it `nucleon-<name>`
  * and restores its restart policy, so a wake that fails leaves it exactly as it was: stopped,
- * scaled to zero (or stopped, for a container that was stopped by hand).
+ * scaled to zero (or stopped, for a container that was stopped by hand). Docker's start resets
+ * RestartCount, so the readiness wait's restart check sees only this run.
  */
 export async function wake(docker: DockerClient, settings: ResolvedSettings, found: FunctionContainer, options: ScaleOptions): Promise<void> {
   const { info, labels, role } = found;
@@ -95,9 +98,19 @@ export async function wake(docker: DockerClient, settings: ResolvedSettings, fou
   if (role === 'zero') {
     // The policy before the name: the `.zero` name stays the marker until the wake is complete.
     await container.update({ RestartPolicy: { Name: labels.restartPolicy ?? settings.restartPolicy } });
-    await container.rename({ name: containerName(name) });
+    await renameTo(docker, info.Id, containerName(name));
   }
   progress('ready');
+}
+
+/** Renames, and accepts that a concurrent `scale` (the scaler and a CLI at once) already did. */
+async function renameTo(docker: DockerClient, id: string, name: string): Promise<void> {
+  try {
+    await docker.getContainer(id).rename({ name });
+  } catch (err) {
+    const now = await inspectOrUndefined(docker, id);
+    if (now?.Name.replace(/^\//, '') !== name) throw err;
+  }
 }
 
 function startFailed(name: string, settings: ResolvedSettings, httpPort: number, err: unknown): Error {

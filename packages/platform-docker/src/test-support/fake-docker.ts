@@ -109,6 +109,9 @@ export class FakeDocker implements DockerClient {
       c.exitCode = this.behaviour.code;
       return;
     }
+    // Running from here on, as the engine's container is before its processor listens; a
+    // concurrent start then gets the engine's 304.
+    c.status = 'running';
     const env = Object.fromEntries((c.spec.Env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
     const server = createServer((req, res) => {
       if (req.url === '/addresses' && this.addresses !== undefined) res.writeHead(200).end(JSON.stringify(this.addresses));
@@ -116,7 +119,6 @@ export class FakeDocker implements DockerClient {
     });
     await new Promise<void>((resolve) => server.listen(Number(env.NUCLEON_ADMIN_PORT), '127.0.0.1', resolve));
     c.server = server;
-    c.status = 'running';
     c.logs.push('processor ready');
   }
 
