@@ -40,6 +40,15 @@ describe('containerSpec', () => {
     expect(spec.ExposedPorts).toBeUndefined();
   });
 
+  it('asks a scale-to-zero function\'s processor for SO_REUSEPORT (the activator may hold its port), and no other', () => {
+    expect(containerSpec(input({ minReplicas: 0 }), resolveSettings()).Env).toContain('NUCLEON_HTTP_REUSE_PORT=1');
+    expect(containerSpec(input({ minReplicas: 1 }), resolveSettings()).Env?.some((e) => e.startsWith('NUCLEON_HTTP_REUSE_PORT='))).toBe(false);
+  });
+
+  it('records the restart policy in a label, for the wake from zero to restore it', () => {
+    expect(readLabels(containerSpec(input(), resolveSettings({ restartPolicy: 'always' })).Labels)?.restartPolicy).toBe('always');
+  });
+
   it('runs Docker\'s init above the processor by default (a PID 1 ignores SIGKILL from inside), unless turned off', () => {
     expect(containerSpec(input(), resolveSettings()).HostConfig?.Init).toBe(true);
     expect(containerSpec(input(), resolveSettings({ init: false })).HostConfig?.Init).toBe(false);

@@ -1,5 +1,5 @@
 import type { ContainerCreateOptions } from 'dockerode';
-import { cpuCores, memoryBytes, type FunctionConfig } from '@nucleon/core';
+import { cpuCores, HTTP_REUSE_PORT_ENV, memoryBytes, scaleToZeroPolicy, type FunctionConfig } from '@nucleon/core';
 import { labelsFor } from './labels.js';
 import type { ResolvedSettings } from './settings.js';
 
@@ -43,6 +43,9 @@ export function containerSpec(input: ContainerSpecInput, settings: ResolvedSetti
     `NUCLEON_HTTP_DEFAULT_HOST=${inner.host}`,
     `NUCLEON_ADMIN_PORT=${inner.adminPort}`,
     `NUCLEON_ADMIN_HOST=${inner.host}`,
+    // On the host network the scaler's activator holds the function's port while it is at zero;
+    // SO_REUSEPORT lets the waking processor bind beside it (same uid), so no connection is refused.
+    ...(scaleToZeroPolicy(config) === undefined ? [] : [`${HTTP_REUSE_PORT_ENV}=1`]),
   ];
   const spec: ContainerCreateOptions = {
     name: input.name,
@@ -59,6 +62,7 @@ export function containerSpec(input: ContainerSpecInput, settings: ResolvedSetti
       hasHttpTrigger: input.hasHttpTrigger,
       config,
       staleAfter: input.staleAfter,
+      restartPolicy: settings.restartPolicy,
     }),
     StopSignal: 'SIGTERM',
     StopTimeout: settings.stopTimeoutSeconds,

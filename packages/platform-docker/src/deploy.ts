@@ -1,6 +1,6 @@
 import type { ContainerInspectInfo } from 'dockerode';
 import { createError, type DeployRequest, ErrorCodes, findFreePort, findProcessorFailure, hasHttpTrigger } from '@nucleon/core';
-import { candidateName, containerName, retiringName } from './container-names.js';
+import { candidateName, containerName, retiringName, zeroName } from './container-names.js';
 import { tailLogLines } from './container-logs.js';
 import { containerSpec } from './container-spec.js';
 import { publishableExtraPorts } from './http-triggers.js';
@@ -153,4 +153,6 @@ async function switchOver(docker: DockerClient, settings: ResolvedSettings, name
   }
   await docker.getContainer(candidateId).rename({ name: containerName(name) });
   if (current) await stopAndRemove(docker, current.Id, settings.stopTimeoutSeconds);
+  // A function scaled to zero is replaced like any other: the new container serves, the old one goes.
+  await removeQuietly(docker, zeroName(name));
 }

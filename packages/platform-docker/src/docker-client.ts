@@ -17,6 +17,8 @@ export interface ContainerHandle {
   stop(options?: { t?: number }): Promise<unknown>;
   remove(options?: { force?: boolean }): Promise<unknown>;
   rename(options: { name: string }): Promise<unknown>;
+  /** `docker update`: here only the restart policy, which Docker lets a container change after create. */
+  update(options: { RestartPolicy: { Name: string } }): Promise<unknown>;
   /** A Buffer without `follow`, a stream with it (dockerode's behaviour). */
   logs(options: { stdout: boolean; stderr: boolean; follow?: boolean; tail?: number }): Promise<Buffer | NodeJS.ReadableStream>;
 }

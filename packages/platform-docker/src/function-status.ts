@@ -1,5 +1,6 @@
 import type { ContainerInspectInfo } from 'dockerode';
 import { type FunctionStatus, probeAddresses, probeReady } from '@nucleon/core';
+import type { FunctionContainer } from './function-container.js';
 import type { FunctionLabels } from './labels.js';
 import { reachableAddresses, recordedAddresses } from './trigger-addresses.js';
 
@@ -59,4 +60,18 @@ export async function statusOf(labels: FunctionLabels, info: ContainerInspectInf
   }
   if (message) status.message = message;
   return status;
+}
+
+/**
+ * The status of a function's container as {@link findFunctionContainer} found it. A `.zero`
+ * container is `scaledToZero` with the port it will wake on; one that runs is a wake under way
+ * (or one a dead CLI left): `deploying` until `scale` renames it back.
+ */
+export async function functionStatus({ info, labels, role }: FunctionContainer): Promise<FunctionStatus> {
+  const status = await statusOf(labels, info);
+  if (role === 'serving') return status;
+  const running = info.State.Running || info.State.Restarting;
+  return running
+    ? { ...status, state: 'deploying', message: 'waking from zero: the container is starting' }
+    : { ...status, state: 'scaledToZero', message: 'scaled to zero: the container is stopped and kept; the next event (or `nucleon scale`) starts it' };
 }

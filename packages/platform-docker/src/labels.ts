@@ -16,6 +16,11 @@ export const LABELS = {
   hasHttpTrigger: 'io.nucleon.has-http-trigger',
   /** A candidate container (`.next`) left by a dead CLI may be removed after this time. */
   staleAfter: 'io.nucleon.stale-after',
+  /**
+   * The restart policy the container was created with. Scaling to zero sets the policy to `no`
+   * (`docker update`), and waking restores this one; labels cannot change, so it is kept here.
+   */
+  restartPolicy: 'io.nucleon.restart-policy',
 } as const;
 
 /** What the labels say about a deployed function. */
@@ -29,6 +34,8 @@ export interface FunctionLabels {
   image: string;
   hasHttpTrigger: boolean;
   config?: FunctionConfig;
+  /** Absent on containers made before the label existed. */
+  restartPolicy?: string;
 }
 
 /** The labels a function container is created with. */
@@ -44,6 +51,7 @@ export function labelsFor(info: Omit<FunctionLabels, 'config'> & { config: Funct
     [LABELS.hasHttpTrigger]: String(info.hasHttpTrigger),
     [LABELS.config]: JSON.stringify(info.config),
     [LABELS.staleAfter]: info.staleAfter,
+    ...(info.restartPolicy === undefined ? {} : { [LABELS.restartPolicy]: info.restartPolicy }),
   };
 }
 
@@ -67,5 +75,6 @@ export function readLabels(labels: Record<string, string> | undefined | null): F
     image: labels[LABELS.image] ?? '',
     hasHttpTrigger: labels[LABELS.hasHttpTrigger] !== 'false',
     ...(config ? { config } : {}),
+    ...(labels[LABELS.restartPolicy] ? { restartPolicy: labels[LABELS.restartPolicy] } : {}),
   };
 }

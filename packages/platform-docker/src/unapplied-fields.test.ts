@@ -14,12 +14,22 @@ describe('dockerUnappliedFields', () => {
     expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
       'spec.replicas: not applied by the docker platform (it runs one container)',
       'spec.maxReplicas: not applied by the docker platform (it runs one container)',
-      'spec.scaleToZero: not applied by the docker platform',
+      'spec.scaleToZero: not applied by the docker platform without spec.minReplicas: 0',
       'spec.resources.limits.ephemeral-storage: not applied by the docker platform (Docker has no such limit)',
       'spec.resources.requests.cpu: not applied by the docker platform (Docker has no such request)',
       'spec.triggers.web.attributes.port: not applied by the docker platform (it publishes a free port on 127.0.0.1)',
       'spec.triggers.web.attributes.host: not applied by the docker platform (it publishes a free port on 127.0.0.1)',
     ]);
+  });
+
+  it('applies scale to zero (minReplicas 0, scaleToZero, maxReplicas 1) on the host network; in bridge mode warns that a wake refuses connections', () => {
+    const zero = config({ minReplicas: 0, maxReplicas: 1, scaleToZero: { scaleResources: [{ metricName: 'nuclio_processor_handled_events', windowSize: '1m', threshold: 0 }] } });
+    expect(dockerUnappliedFields(zero)).toEqual([]);
+    expect(dockerUnappliedFields(config({ minReplicas: 1 }))).toEqual([]);
+    expect(dockerUnappliedFields(config({ minReplicas: 2 })).map((p) => p.path)).toEqual(['spec.minReplicas']);
+    const bridge = dockerUnappliedFields(zero, 'bridge');
+    expect(bridge.map((p) => p.path)).toEqual(['spec.minReplicas']);
+    expect(bridge[0]!.message).toMatch(/^scale to zero in bridge mode: connections to the function are refused while its container starts/);
   });
 
   it('is silent for CPU and memory limits, GPUs and a plain HTTP trigger', () => {

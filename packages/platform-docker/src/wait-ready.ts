@@ -6,7 +6,8 @@ import { probeReady, sleep } from '@nucleon/core';
 export type ReadyOutcome =
   | { kind: 'ready' }
   | { kind: 'exited'; exitCode: number; detail: string }
-  | { kind: 'timeout' };
+  | { kind: 'timeout' }
+  | { kind: 'aborted' };
 
 /** How often a long readiness wait reports that it is still waiting. */
 const STILL_WAITING_EVERY_MS = 5_000;
@@ -15,16 +16,17 @@ const STILL_WAITING_EVERY_MS = 5_000;
  * Polls the admin `/ready` on 127.0.0.1 until it answers 200, the container stops, or
  * `timeoutMs` passes. A restart counts as a stop: under a restart policy a crashing processor
  * never shows `exited` for long, but its restart count gives it away. Calls `stillWaiting`
- * about every 5 s meanwhile.
+ * about every 5 s meanwhile. Ends with `aborted` as soon as `signal` aborts.
  */
 export async function waitReady(
   container: ContainerHandle, adminPort: number, timeoutMs: number,
-  stillWaiting: (seconds: number) => void = () => undefined, intervalMs = 100,
+  stillWaiting: (seconds: number) => void = () => undefined, intervalMs = 100, signal?: AbortSignal,
 ): Promise<ReadyOutcome> {
   const started = Date.now();
   const until = started + timeoutMs;
   let nextReport = started + STILL_WAITING_EVERY_MS;
   for (;;) {
+    if (signal?.aborted) return { kind: 'aborted' };
     if (Date.now() >= nextReport) {
       stillWaiting(Math.round((Date.now() - started) / 1000));
       nextReport += STILL_WAITING_EVERY_MS;
@@ -56,6 +58,8 @@ export function describeOutcome(outcome: ReadyOutcome, timeoutMs: number): strin
       return `the container exited with code ${outcome.exitCode}${outcome.detail}`;
     case 'timeout':
       return `the processor was not ready within ${timeoutMs} ms`;
+    case 'aborted':
+      return 'the caller gave up waiting for ready';
     default:
       return 'the processor is ready';
   }

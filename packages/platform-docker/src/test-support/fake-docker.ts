@@ -11,6 +11,10 @@ export interface FakeContainer {
   exitCode: number;
   logs: string[];
   stopCalls: Array<{ t?: number }>;
+  /** What `update` last set, else the create request's (what inspect reports as HostConfig.RestartPolicy). */
+  restartPolicy: string;
+  /** How many times the container was started. */
+  starts: number;
   /** What inspect reports as RestartCount (a test sets it to stand for the restart policy at work). */
   restartCount: number;
   server?: Server;
@@ -43,7 +47,8 @@ export class FakeDocker implements DockerClient {
     if (this.find(spec.name ?? '')) throw engineError(409, `Conflict. The container name "/${spec.name}" is already in use`);
     const id = `c${++this.next}`.padEnd(12, '0');
     this.created.push(spec);
-    this.containers.set(id, { id, name: spec.name ?? id, spec, status: 'created', exitCode: 0, logs: [], stopCalls: [], restartCount: 0 });
+    this.containers.set(id, { id, name: spec.name ?? id, spec, status: 'created', exitCode: 0, logs: [], stopCalls: [], restartCount: 0,
+      restartPolicy: spec.HostConfig?.RestartPolicy?.Name ?? 'no', starts: 0 });
     return { id };
   }
 
@@ -55,7 +60,11 @@ export class FakeDocker implements DockerClient {
     };
     return {
       inspect: async () => inspectInfo(get()),
-      start: async () => this.start(get()),
+      start: async () => {
+        const c = get();
+        if (c.status === 'running') throw engineError(304, 'container already started');
+        await this.start(c);
+      },
       stop: async (options = {}) => {
         const c = get();
         c.stopCalls.push(options);
@@ -70,6 +79,9 @@ export class FakeDocker implements DockerClient {
       rename: async ({ name }) => {
         if (this.find(name)) throw engineError(409, `name ${name} in use`);
         get().name = name;
+      },
+      update: async ({ RestartPolicy }) => {
+        get().restartPolicy = RestartPolicy.Name;
       },
       logs: async () => multiplexed(get().logs),
     };
@@ -90,12 +102,16 @@ export class FakeDocker implements DockerClient {
   }
 
   private async start(c: FakeContainer): Promise<void> {
+    c.starts++;
     if (this.behaviour.kind === 'exit') {
       c.logs.push(...this.behaviour.logs);
       c.status = 'exited';
       c.exitCode = this.behaviour.code;
       return;
     }
+    // Running from here on, as the engine's container is before its processor listens; a
+    // concurrent start then gets the engine's 304.
+    c.status = 'running';
     const env = Object.fromEntries((c.spec.Env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
     const server = createServer((req, res) => {
       if (req.url === '/addresses' && this.addresses !== undefined) res.writeHead(200).end(JSON.stringify(this.addresses));
@@ -103,7 +119,6 @@ export class FakeDocker implements DockerClient {
     });
     await new Promise<void>((resolve) => server.listen(Number(env.NUCLEON_ADMIN_PORT), '127.0.0.1', resolve));
     c.server = server;
-    c.status = 'running';
     c.logs.push('processor ready');
   }
 
@@ -122,7 +137,8 @@ function inspectInfo(c: FakeContainer): ContainerInspectInfo {
     Id: c.id,
     Name: `/${c.name}`,
     RestartCount: c.restartCount,
-    Config: { Labels: c.spec.Labels ?? {} },
+    Config: { Labels: c.spec.Labels ?? {}, StopTimeout: c.spec.StopTimeout },
+    HostConfig: { RestartPolicy: { Name: c.restartPolicy } },
     State: { Status: c.status, Running: c.status === 'running', Paused: false, Restarting: false, OOMKilled: false, ExitCode: c.exitCode, Error: '' },
   } as unknown as ContainerInspectInfo;
 }
