@@ -47,6 +47,9 @@ describe('DockerPlatform (in-memory engine)', () => {
     const fresh = createDockerPlatform({}, docker);
     expect(await fresh.get('echo')).toMatchObject({ state: 'ready', url: status.url });
     expect((await fresh.list()).map((s) => s.name)).toEqual(['echo']);
+    // The configuration comes back from the container's labels (get -o yaml, export, the scaler).
+    expect((await fresh.getConfig('echo'))?.spec.image).toBe('fn:1');
+    expect(await fresh.getConfig('nobody')).toBeUndefined();
   });
 
   it('reports every trigger address the processor gives, and the restart count Docker keeps', async () => {

@@ -47,6 +47,13 @@ export class DockerPlatform implements Platform {
     return { ...status, state: 'deploying', message: 'a deploy is waiting for this container to become ready' };
   }
 
+  /** The configuration the function's container was created with (its `io.nucleon.config` label), for `get -o yaml`, `export` and the scaler. */
+  async getConfig(name: string): Promise<FunctionConfig | undefined> {
+    assertFunctionName(name);
+    const found = await findFunctionContainer(this.docker, name);
+    return found?.labels.config;
+  }
+
   async list(): Promise<FunctionStatus[]> {
     const containers = await this.docker.listContainers({ all: true, filters: { label: [LABELS.function] } });
     // One status per function: `.next`/`.old` are mid-deploy, `.zero` stands for the function.

@@ -131,8 +131,8 @@ export class Scaler {
 
   private async visit(status: FunctionStatus): Promise<void> {
     let w = this.watched.get(status.name);
-    if (!w || w.createdAt !== status.createdAt) {
-      // New, or redeployed: read its configuration again and watch it afresh.
+    // New, redeployed, or its configuration not readable yet (a first deploy still under way): read it, watch it afresh.
+    if (!w || w.createdAt !== status.createdAt || !w.config) {
       if (w?.busy) return;
       const config = await this.options.platform.getConfig?.(status.name);
       w = { ...w, name: status.name, createdAt: status.createdAt, config, policy: config && scaleToZeroPolicy(config), detector: undefined, lastProbeAt: 0 };

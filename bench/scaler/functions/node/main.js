@@ -1,0 +1,2 @@
+// Hello handler for the scaler benchmark: woken from zero again and again.
+exports.handler = () => 'hello';
