@@ -7,6 +7,9 @@ import { sumMetric } from './metrics-text.js';
 import { ScalerMetrics, type WakeReason } from './scaler-metrics.js';
 import { hasStreamTriggers, streamDemand, type TriggerResolver } from './stream-wake.js';
 
+/** How long after a tick it was woken for a cron function is kept up, for the tick to fire and be counted. */
+const CRON_FIRE_MARGIN_MS = 2000;
+
 /** What a scaler is given. */
 export interface ScalerOptions {
   /** The platform whose functions it scales; it must implement `scale`. */
@@ -43,6 +46,8 @@ interface Watched {
   pendingDemand?: WakeReason;
   firstDemandAt?: number;
   lastProbeAt: number;
+  /** Woken for a cron tick: not idle before the tick had time to fire, whatever the window says. */
+  upUntil?: number;
 }
 
 /** One function as `status()` and `/status` report it. */
@@ -156,6 +161,7 @@ export class Scaler {
     for (const r of policy.resources) values[r.metricName] = sumMetric(text, r.metricName) ?? 0;
     w.detector ??= new IdleDetector(policy);
     w.detector.observe({ at: Date.now(), values, inFlight: sumMetric(text, 'nucleon_events_in_flight') ?? 0 });
+    if (Date.now() < (w.upUntil ?? 0)) return;
     if (w.detector.isIdle()) this.runBusy(w, 'scale-down', () => this.scaleDown(w, status));
   }
 
@@ -176,6 +182,7 @@ export class Scaler {
     });
     if (demand) {
       this.options.logger.infoWith('waking function: its source has work', { function: w.name, trigger: demand.trigger, detail: demand.detail });
+      if (demand.tickAt !== undefined) w.upUntil = demand.tickAt + CRON_FIRE_MARGIN_MS;
       this.demand(w, demand.reason);
     }
   }

@@ -9,6 +9,8 @@ export interface StreamDemand {
   reason: Extract<WakeReason, 'stream' | 'cron'>;
   trigger: string;
   detail: string;
+  /** For a cron wake: when the tick is due (the function must stay up until it has fired). */
+  tickAt?: number;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function streamDemand(config: FunctionConfig, options: {
     }
     if (backlog.pending > 0) return { reason: 'stream', trigger: name, detail: backlog.detail ?? `${backlog.pending} pending` };
     if (backlog.wakeAt && backlog.wakeAt.getTime() - now <= options.leadMs) {
-      return { reason: 'cron', trigger: name, detail: backlog.detail ?? `next tick at ${backlog.wakeAt.toISOString()}` };
+      return { reason: 'cron', trigger: name, detail: backlog.detail ?? `next tick at ${backlog.wakeAt.toISOString()}`, tickAt: backlog.wakeAt.getTime() };
     }
   }
   return undefined;
