@@ -9,6 +9,8 @@ export interface BacklogProbeTrigger {
   attributes?: Record<string, unknown>;
   /** Other trigger fields (`url`, `numWorkers`, `explicitAckMode`). */
   fields?: Record<string, unknown>;
+  /** Other fields of the function's spec (`minReplicas`, `env`). */
+  spec?: Record<string, unknown>;
   /** The trigger's name; `probe` when not given. */
   name?: string;
   functionName?: string;
@@ -23,7 +25,7 @@ export function backlogProbeOptions(plugin: TriggerPlugin, trigger: BacklogProbe
   const name = trigger.name ?? 'probe';
   const { config } = validateFunctionConfig({
     metadata: { name: trigger.functionName ?? 'probed' },
-    spec: { handler: 'main:handler', runtime: 'nodejs', triggers: { [name]: { kind: trigger.kind, ...trigger.fields, attributes: trigger.attributes ?? {} } } },
+    spec: { handler: 'main:handler', runtime: 'nodejs', ...trigger.spec, triggers: { [name]: { kind: trigger.kind, ...trigger.fields, attributes: trigger.attributes ?? {} } } },
   });
   const raw = config.spec.triggers[name];
   if (!raw) throw new Error(`validated config lost trigger ${name}`);
