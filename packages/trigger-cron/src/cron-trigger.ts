@@ -4,6 +4,7 @@ import {
   type TriggerInfo,
 } from '@nucleon/core';
 import { readCronSettings, tickHeaders, type CronSettings } from './config.js';
+import { intervalAnchor } from './schedule/anchor.js';
 import { createSchedule, type Schedule } from './schedule/schedule.js';
 
 /**
@@ -45,7 +46,7 @@ export class CronTrigger implements Trigger {
   async start(): Promise<void> {
     for (const w of this.settings.warnings) this.logger.warnWith('configuration warning', { path: w.path, warning: w.message });
     const now = Date.now();
-    this.schedule = createSchedule(this.settings.schedule, now);
+    this.schedule = createSchedule(this.settings.schedule, intervalAnchor(this.options.function, now));
     this.arm(this.schedule.next(now));
     this.logger.infoWith('cron trigger started', {
       schedule: this.schedule.description, concurrencyPolicy: this.settings.concurrencyPolicy,

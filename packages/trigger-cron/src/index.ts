@@ -1,8 +1,11 @@
 import { defineTrigger } from '@nucleon/core';
 import { cronAttributes } from './attributes.js';
+import { cronBacklog } from './backlog.js';
 import { createCronTrigger } from './cron-trigger.js';
 
 export { CronTrigger, createCronTrigger } from './cron-trigger.js';
+export { cronBacklog } from './backlog.js';
+export { intervalAnchor } from './schedule/anchor.js';
 export { cronAttributes } from './attributes.js';
 export { readCronSettings, tickHeaders } from './config.js';
 export type { ConcurrencyPolicy, CronEventTemplate, CronSettings } from './config.js';
@@ -21,4 +24,5 @@ export default defineTrigger({
   attributes: cronAttributes,
   defaultWorkers: 1,
   create: createCronTrigger,
+  backlog: cronBacklog,
 });

@@ -1,11 +1,14 @@
 import { defineTrigger } from '@nucleon/core';
 import { kafkaAttributes } from './attributes.js';
+import { kafkaBacklog } from './backlog.js';
 import { createKafkaTrigger } from './kafka-trigger.js';
 
 export { KafkaTrigger, createKafkaTrigger } from './kafka-trigger.js';
 export { kafkaAttributes } from './attributes.js';
 export { readKafkaSettings } from './config.js';
 export type { KafkaSettings } from './config.js';
+export { kafkaBacklog, partitionLag } from './backlog.js';
+export type { PartitionPositions } from './backlog.js';
 export { CommitTracker } from './commit-tracker.js';
 export { KafkaEvent, toEventHeaders } from './records.js';
 
@@ -16,4 +19,5 @@ export default defineTrigger({
   attributes: kafkaAttributes,
   defaultWorkers: 1,
   create: createKafkaTrigger,
+  backlog: kafkaBacklog,
 });

@@ -1,8 +1,11 @@
 import { defineTrigger } from '@nucleon/core';
 import { kinesisAttributes } from './attributes.js';
+import { kinesisBacklog } from './backlog.js';
 import { createKinesisTrigger } from './kinesis-trigger.js';
 
 export { KinesisTrigger, createKinesisTrigger } from './kinesis-trigger.js';
+export { kinesisBacklog, PROBE_RECORD_LIMIT } from './backlog.js';
+export { startPositionOf } from './start-position.js';
 export { kinesisAttributes } from './attributes.js';
 export { readKinesisSettings, defaultCheckpointDir, shardIdOf } from './config.js';
 export type { KinesisSettings, IteratorType } from './config.js';
@@ -20,4 +23,5 @@ export default defineTrigger({
   attributes: kinesisAttributes,
   defaultWorkers: 1,
   create: createKinesisTrigger,
+  backlog: kinesisBacklog,
 });

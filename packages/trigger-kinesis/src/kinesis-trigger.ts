@@ -10,6 +10,7 @@ import { readKinesisSettings, type KinesisSettings } from './config.js';
 import { encodeKinesisDeadLetter } from './dead-letter.js';
 import { createKinesisClient, errorText } from './kinesis-client.js';
 import { ShardReader, type ShardReaderHost, type StartPosition } from './shard-reader.js';
+import { startPositionOf } from './start-position.js';
 
 const PLUGIN = '@nucleon/trigger-kinesis';
 
@@ -193,7 +194,8 @@ export class KinesisTrigger implements Trigger, ShardReaderHost {
         }
         for (const p of parents) await this.store.load(p);
         if (parents.some((p) => !this.store.isEnded(p))) continue; // a parent is still being read
-        const position = this.startPosition(parents, checkpoint.sequenceNumber, first);
+        const read = parents.map((p) => this.store.peek(p) ?? {});
+        const position = startPositionOf(read, checkpoint.sequenceNumber, first, this.settings.iteratorType);
         if (position === undefined) {
           // Closed before we first saw it, and LATEST asks for new records only.
           if (shard.SequenceNumberRange?.EndingSequenceNumber !== undefined) {
@@ -208,14 +210,6 @@ export class KinesisTrigger implements Trigger, ShardReaderHost {
         this.startReader(id, position);
       }
     }
-  }
-
-  /** Resume after the checkpoint; a child of a shard we read starts at its oldest record; else iteratorType (undefined = LATEST). */
-  private startPosition(parents: string[], checkpoint: string | undefined, first: boolean): StartPosition | undefined {
-    if (checkpoint !== undefined) return { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: checkpoint };
-    const parentRead = parents.some((p) => this.store.peek(p)?.skipped !== true);
-    if (parentRead || !first || this.settings.iteratorType === 'TRIM_HORIZON') return { type: 'TRIM_HORIZON' };
-    return undefined;
   }
 
   private startReader(id: string, position: StartPosition): void {

@@ -1,8 +1,10 @@
 import { defineTrigger } from '@nucleon/core';
 import { natsAttributes } from './attributes.js';
+import { natsBacklog } from './backlog.js';
 import { createNatsTrigger } from './nats-trigger.js';
 
 export { NatsTrigger, createNatsTrigger } from './nats-trigger.js';
+export { natsBacklog, firstDelivery, CORE_NATS_BACKLOG } from './backlog.js';
 export { NatsEvent } from './nats-event.js';
 export { natsAttributes } from './attributes.js';
 export { readNatsSettings, redactUrl, resolveQueueName, DEFAULT_ACK_WAIT_MS, DEFAULT_MAX_ACK_PENDING } from './config.js';
@@ -17,4 +19,5 @@ export default defineTrigger({
   attributes: natsAttributes,
   defaultWorkers: 1,
   create: createNatsTrigger,
+  backlog: natsBacklog,
 });

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { Duration, PubSub, type ClientConfig, type Message, type Subscription, type Topic } from '@google-cloud/pubsub';
+import { Duration, type PubSub, type Message, type Subscription, type Topic } from '@google-cloud/pubsub';
 import {
   createDeliveryPolicy, createError, dispatcherOf, encodeDeadLetter, ErrorCodes, readDeliveryAttributes,
   type DeadLetter, type DeliveryHooks, type DeliveryPolicy, type Event, type EventCallback,
   type EventSubmitter, type Logger, type Trigger, type TriggerCreateOptions, type TriggerInfo,
 } from '@nucleon/core';
 import { readPubSubSettings, type PubSubSettings, type SubscriptionSettings } from './config.js';
+import { createPubSubClient } from './pubsub-client.js';
 
 /** Bound on everything `start` asks of the service: an unreachable endpoint fails the start in time (the client would retry for minutes). */
 export const START_TIMEOUT_MS = 10_000;
@@ -108,13 +109,7 @@ export class PubSubTrigger implements Trigger {
 
   async start(): Promise<void> {
     const s = this.settings;
-    const config: ClientConfig = { projectId: s.projectId };
-    if (s.emulatorHost) config.apiEndpoint = s.emulatorHost;
-    if (s.credentials) config.credentials = s.credentials as ClientConfig['credentials'];
-    // Without this the client looks for Google credentials (and probes the GCE metadata
-    // server) just to learn the universe domain, even against an emulator.
-    if (s.emulatorHost || s.noCredentials) config.clientOptions = { universeDomain: 'googleapis.com' };
-    const client = new PubSub(config);
+    const client = createPubSubClient(s);
     this.client = client;
     try {
       await withTimeout(this.prepare(client), START_TIMEOUT_MS, `Pub/Sub at ${this.endpoint}`);

@@ -1,8 +1,10 @@
 import { defineTrigger } from '@nucleon/core';
 import { rabbitmqAttributes } from './attributes.js';
+import { rabbitmqBacklog } from './backlog.js';
 import { createRabbitMqTrigger } from './rabbitmq-trigger.js';
 
 export { RabbitMqTrigger, createRabbitMqTrigger, toEventHeaders } from './rabbitmq-trigger.js';
+export { rabbitmqBacklog } from './backlog.js';
 export { rabbitmqAttributes } from './attributes.js';
 export { readRabbitSettings, redactUrl } from './config.js';
 export type { RabbitSettings } from './config.js';
@@ -14,4 +16,5 @@ export default defineTrigger({
   attributes: rabbitmqAttributes,
   defaultWorkers: 1,
   create: createRabbitMqTrigger,
+  backlog: rabbitmqBacklog,
 });

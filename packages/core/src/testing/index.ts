@@ -5,4 +5,6 @@ export type { TestHandler } from './in-memory-submitter.js';
 export { InMemoryPlatform } from './in-memory-platform.js';
 export { createTestEvent } from './test-event.js';
 export { noPlatform } from './no-platform.js';
+export { backlogProbeOptions } from './backlog-probe-options.js';
+export type { BacklogProbeTrigger } from './backlog-probe-options.js';
 export { schemaProblems, structuralSchemaProblems } from './schema-check.js';
