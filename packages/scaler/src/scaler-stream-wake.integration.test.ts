@@ -52,7 +52,8 @@ describe('stream wake on the local platform', () => {
       env: [{ name: 'OUT_FILE', value: out }],
       triggers: { orders: { kind: 'kafka-cluster', attributes: { brokers: [BROKER], topics: [topic], consumerGroup: `g-${id}`, initialOffset: 'earliest', sessionTimeout: '6s', heartbeatInterval: '500ms' } } },
     }), dir);
-    harness.scaler({ resolveTrigger }).start();
+    const scaler = harness.scaler({ resolveTrigger });
+    scaler.start();
     await harness.waitFor('orders', 'scaledToZero', 30_000);
 
     const producer = kafka.producer();
@@ -66,6 +67,7 @@ describe('stream wake on the local platform', () => {
     await harness.waitFor('orders', 'scaledToZero', 30_000);
     expect([...(await lines(out))].sort()).toEqual([...sent].sort());
     expect(got.length).toBe(20);
+    expect(await scaler.metrics.registry.metrics()).toMatch(/nucleon_scaler_wakes_total\{function="orders",reason="stream",result="ready"\} 1/);
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await admin.disconnect();
   }, 180_000);
@@ -77,7 +79,8 @@ describe('stream wake on the local platform', () => {
       env: [{ name: 'OUT_FILE', value: out }],
       triggers: { tick: { kind: 'cron', attributes: { interval: '15s' } } },
     }), dir);
-    harness.scaler({ resolveTrigger, cronLeadMs: 3000 }).start();
+    const scaler = harness.scaler({ resolveTrigger, cronLeadMs: 3000 });
+    scaler.start();
     await harness.waitFor('ticker', 'scaledToZero', 30_000);
     const before = (await lines(out)).length;
     // At zero: the next tick still fires, within a second of its 15 s mark (ticks count from the epoch).
@@ -87,6 +90,7 @@ describe('stream wake on the local platform', () => {
     }, 40_000);
     const offset = fired % 15_000;
     expect(Math.min(offset, 15_000 - offset)).toBeLessThan(1500);
+    expect(await scaler.metrics.registry.metrics()).toMatch(/nucleon_scaler_wakes_total\{function="ticker",reason="cron",result="ready"\} 1/);
     await harness.waitFor('ticker', 'scaledToZero', 30_000);
   }, 120_000);
 });
