@@ -10,5 +10,5 @@ export { IMAGE_PATHS, cacheDir } from './paths.js';
 export { openDocker } from './engine.js';
 export { pushImage, splitReference } from './push-image.js';
 export type { PushRequest } from './push-image.js';
-export { buildControllerImage, renderControllerDockerfile, CONTROLLER_MAIN } from './controller-image.js';
-export type { ControllerImageRequest } from './controller-image.js';
+export { buildComponentImage, componentMain, renderComponentDockerfile, COMPONENTS } from './component-image.js';
+export type { Component, ComponentImageRequest } from './component-image.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderControllerDockerfile } from './controller-image.js';
+import { renderComponentDockerfile } from './component-image.js';
 import { splitReference } from './push-image.js';
 
 describe('splitReference', () => {
@@ -10,10 +10,15 @@ describe('splitReference', () => {
   });
 });
 
-describe('renderControllerDockerfile', () => {
+describe('renderComponentDockerfile', () => {
   it('runs the controller entry of the platform package on the Node base', () => {
-    const dockerfile = renderControllerDockerfile('nucleon/base-node:24');
+    const dockerfile = renderComponentDockerfile('controller', 'nucleon/base-node:24');
     expect(dockerfile).toContain('FROM nucleon/base-node:24');
-    expect(dockerfile).toContain('ENTRYPOINT ["node", "/opt/nucleon/controller/node_modules/@nucleon/platform-kubernetes/dist/controller-main.js"]');
+    expect(dockerfile).toContain('ENTRYPOINT ["node","/opt/nucleon/controller/node_modules/@nucleon/platform-kubernetes/dist/controller-main.js"]');
+  });
+
+  it('runs the scaler through the CLI, on the Kubernetes platform', () => {
+    expect(renderComponentDockerfile('scaler', 'nucleon/base-node:24'))
+      .toContain('ENTRYPOINT ["node","/opt/nucleon/scaler/node_modules/@nucleon/cli/dist/main.js","scaler","run","--platform","kube"]');
   });
 });

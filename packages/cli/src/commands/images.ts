@@ -16,20 +16,30 @@ export function registerImages(program: Command): void {
       const tags = await bootstrapBaseImages({ docker, kinds: opts.kind, force: opts.force === true, progress: (line) => process.stderr.write(`  ${line}\n`) });
       for (const tag of tags) process.stdout.write(`${tag}\n`);
     });
-  images.command('controller')
-    .description('build the nucleon/controller image (the Node base plus @nucleon/platform-kubernetes) that `nucleon kube install` runs')
-    .option('-t, --tag <image>', `image name (default nucleon/controller:${kubePkg.version})`)
-    .option('--push <registry>', 'also push it as <registry>/nucleon/controller:<version> (e.g. 127.0.0.1:5000)')
+  for (const component of ['controller', 'scaler'] as const) registerComponentImage(images, component);
+}
+
+const COMPONENT_DESCRIPTIONS = {
+  controller: 'the Node base plus @nucleon/platform-kubernetes',
+  scaler: 'the Node base plus this CLI and its plugins, running `nucleon scaler run --platform kube`',
+} as const;
+
+/** `nucleon images controller|scaler [--push registry]`: the images `nucleon kube install` runs. */
+function registerComponentImage(images: Command, component: 'controller' | 'scaler'): void {
+  images.command(component)
+    .description(`build the nucleon/${component} image (${COMPONENT_DESCRIPTIONS[component]}) that \`nucleon kube install\` runs`)
+    .option('-t, --tag <image>', `image name (default nucleon/${component}:${kubePkg.version})`)
+    .option('--push <registry>', `also push it as <registry>/nucleon/${component}:<version> (e.g. 127.0.0.1:5000)`)
     .action(async (opts: { tag?: string; push?: string }) => {
-      const { buildControllerImage, openDocker, pushImage } = await import('@nucleon/builder');
+      const { buildComponentImage, openDocker, pushImage } = await import('@nucleon/builder');
       const docker = await openDocker();
       const line = (text: string): void => {
         process.stderr.write(`  ${text}\n`);
       };
-      const { image } = await buildControllerImage({ docker, tag: opts.tag ?? `nucleon/controller:${kubePkg.version}`, locate: locateInstalledPackage, progress: line });
+      const { image } = await buildComponentImage({ docker, component, tag: opts.tag ?? `nucleon/${component}:${kubePkg.version}`, locate: locateInstalledPackage, progress: line });
       let reference = image;
       if (opts.push) {
-        reference = `${opts.push.replace(/\/+$/, '')}/nucleon/controller:${kubePkg.version}`;
+        reference = `${opts.push.replace(/\/+$/, '')}/nucleon/${component}:${kubePkg.version}`;
         await pushImage({ docker, image, reference, progress: line });
       }
       process.stdout.write(`${reference}\n`);

@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
-import { loadKubeConfig, localClusterKubeconfig } from '../platform/kubeconfig.js';
-
-const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+import { loadKubeConfig, localClusterKubeconfig, SERVICE_ACCOUNT_TOKEN } from '../platform/kubeconfig.js';
 
 /** Where the controller's kubeconfig came from, for its first log line. */
 export type KubeConfigSource = 'flag' | 'KUBECONFIG' | 'in-cluster' | 'home' | 'nucleon-cache';

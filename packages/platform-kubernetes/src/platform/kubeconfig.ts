@@ -4,6 +4,17 @@ import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createError, ErrorCodes } from '@nucleon/core';
 
+/** Where a pod finds its service account's token. */
+export const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/** The pod's own service account, namespace and API server (`KUBERNETES_SERVICE_HOST`/`PORT`). */
+function inCluster(): LoadedKubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromCluster();
+  const cluster = kubeConfig.getCurrentCluster();
+  return { kubeConfig, source: 'in-cluster (service account)', context: kubeConfig.getCurrentContext(), server: cluster?.server ?? '' };
+}
+
 /** Where Nucleon's own cluster scripts keep things: `$NUCLEON_CACHE`, else `~/.cache/nucleon`. */
 export function nucleonCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.NUCLEON_CACHE || join(env.HOME || homedir(), '.cache', 'nucleon');
@@ -52,6 +63,8 @@ export function kubeconfigCandidates(choice: KubeConfigChoice = {}, env: NodeJS.
 export function loadKubeConfig(choice: KubeConfigChoice = {}, env: NodeJS.ProcessEnv = process.env): LoadedKubeConfig {
   const candidates = kubeconfigCandidates(choice, env);
   const source = candidates.find((candidate) => candidate.split(delimiter).some((file) => file !== '' && existsSync(file)));
+  // In a pod (the in-cluster scaler) with no kubeconfig: its service account.
+  if (!source && !choice.kubeconfig && env.KUBERNETES_SERVICE_HOST && existsSync(SERVICE_ACCOUNT_TOKEN)) return inCluster();
   if (!source) {
     throw createError(ErrorCodes.KUBECONFIG_NOT_FOUND,
       `no kubeconfig found (looked at ${candidates.join(', ')}); pass --kubeconfig, set KUBECONFIG, or start the local cluster with \`bash scripts/services/kubernetes.sh start\``);
