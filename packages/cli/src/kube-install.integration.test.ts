@@ -16,11 +16,15 @@ beforeAll(async () => {
 afterAll(async () => rm(home, { recursive: true, force: true }));
 
 describe('nucleon kube install --dry-run', () => {
-  it('prints the CRD, namespace, account, RBAC and the controller Deployment as YAML, without a cluster', async () => {
+  it('prints the CRD, namespace, account, RBAC, the controller and the scaler Deployments as YAML, without a cluster', async () => {
     const result = await nucleon('kube', 'install', '--dry-run', '--namespace', 'fns', '--registry', '127.0.0.1:5000');
     expect(result.code, result.stderr).toBe(0);
     const docs = parseAllDocuments(result.stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
-    expect(docs.map((d) => d.kind)).toEqual(['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'RoleBinding', 'Deployment']);
+    expect(docs.map((d) => d.kind)).toEqual(['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'RoleBinding', 'Deployment', 'Deployment']);
+    expect(docs.map((d) => d.metadata.name).slice(-2)).toEqual(['nucleon-controller', 'nucleon-scaler']);
+    expect(result.stdout).toMatch(/image: 127\.0\.0\.1:5000\/nucleon\/scaler:\d+\.\d+\.\d+/);
+    const noScaler = await nucleon('kube', 'install', '--dry-run', '--namespace', 'fns', '--no-scaler');
+    expect(parseAllDocuments(noScaler.stdout).map((d) => (d.toJS() as { metadata: { name: string } }).metadata.name)).not.toContain('nucleon-scaler');
     expect(docs[0]!.metadata.name).toBe('nucliofunctions.nuclio.io');
     expect(result.stdout).toMatch(/image: 127\.0\.0\.1:5000\/nucleon\/controller:\d+\.\d+\.\d+/);
     expect(result.stdout).toContain('hostNetwork: true');

@@ -67,7 +67,9 @@ export { functionStatusOf, PLATFORM_NAME } from './platform/function-status.js';
 export { DEFAULT_READINESS_TIMEOUT_MS } from './platform/deploy.js';
 export type { DeployTiming } from './platform/deploy.js';
 export { kubernetesUnappliedFields } from './platform/unapplied-fields.js';
-export { installObjects, CONTROLLER_NAME, CONTROLLER_LABEL, CONTROLLER_METRICS_PORT } from './platform/install-manifests.js';
+export {
+  installObjects, scalerDeployment, CONTROLLER_NAME, CONTROLLER_LABEL, CONTROLLER_METRICS_PORT, SCALER_LABEL, SCALER_NAME, SCALER_PORT,
+} from './platform/install-manifests.js';
 export type { InstallOptions } from './platform/install-manifests.js';
 export { applyObjects, removeObjects, describeObject, waitCrdEstablished, waitDeploymentReady } from './platform/apply-objects.js';
 export { podsLine, summarizePod } from './platform/pod-summary.js';

@@ -21,11 +21,20 @@ interface InstallOptionValues extends ClusterOptionValues {
   dryRun?: boolean;
   metricsPort?: number;
   timeout: number;
+  /** `--no-scaler` sets it false. */
+  scaler: boolean;
+  scalerImage?: string;
+  scalerPort?: number;
 }
 
 /** The controller image `kube install` runs unless `--image` names another. */
 export function defaultControllerImage(registry: string): string {
   return `${registry}/nucleon/controller:${kubePkg.version}`;
+}
+
+/** The scaler image `kube install` runs unless `--scaler-image` names another. */
+export function defaultScalerImage(registry: string): string {
+  return `${registry}/nucleon/scaler:${kubePkg.version}`;
 }
 
 /**
@@ -50,6 +59,9 @@ export function registerKube(program: Command): void {
     .option('--image <image>', `controller image (default <registry>/nucleon/controller:${kubePkg.version}; build it with \`nucleon images controller --push <registry>\`)`)
     .option('-r, --registry <host[:port]>', 'registry of the default image (default $NUCLEON_REGISTRY, else 127.0.0.1:5000)')
     .option('--watch-all', 'watch NuclioFunctions in every namespace (a ClusterRoleBinding) instead of only --namespace')
+    .option('--scaler-image <image>', `scaler image (default <registry>/nucleon/scaler:${kubePkg.version}; build it with \`nucleon images scaler --push <registry>\`)`)
+    .option('--no-scaler', 'do not install the scaler (scale to zero and the activator; it scales the functions of --namespace)')
+    .addOption(new Option('--scaler-port <port>', 'the scaler\'s /metrics, /healthz and /status port on 127.0.0.1 of the node (default 8095)').argParser(Number))
     .option('--dry-run', 'print the objects as YAML instead of applying them')
     .addOption(new Option('--metrics-port <port>', 'the controller\'s /metrics and /healthz port on 127.0.0.1 of the node (default 8094; 0: any, no readiness probe)')
       .argParser(Number))
@@ -57,17 +69,21 @@ export function registerKube(program: Command): void {
     .action(async (opts: InstallOptionValues) => {
       const {
         applyObjects, CONTROLLER_LABEL, createClusterClient, createObjectClient, installObjects, nuclioFunctionCrd, nuclioFunctionCrdManifest,
-        waitCrdEstablished, waitDeploymentReady,
+        SCALER_LABEL, scalerDeployment, waitCrdEstablished, waitDeploymentReady,
       } = await loadKube();
-      const image = opts.image ?? defaultControllerImage(registries({ ...(opts.registry ? { registry: opts.registry } : {}) }).run);
+      const registry = registries({ ...(opts.registry ? { registry: opts.registry } : {}) }).run;
+      const image = opts.image ?? defaultControllerImage(registry);
       const crd = nuclioFunctionCrd();
       const objects = installObjects({
         namespace: opts.namespace, image, crd, watchAll: opts.watchAll === true, ...(opts.metricsPort === undefined ? {} : { metricsPort: opts.metricsPort }),
       });
+      const scaler = opts.scaler
+        ? scalerDeployment({ namespace: opts.namespace, image: opts.scalerImage ?? defaultScalerImage(registry), ...(opts.scalerPort === undefined ? {} : { port: opts.scalerPort }) })
+        : undefined;
       if (opts.dryRun) {
         // The CRD as its manifest (JSON field names: `x-kubernetes-...`, `enum`), not client-node's
         // model, whose names (`x_kubernetes_...`, `_enum`) only its own serializer understands.
-        process.stdout.write([nuclioFunctionCrdManifest(), ...objects.slice(1)].map((o) => stringify(o)).join('---\n'));
+        process.stdout.write([nuclioFunctionCrdManifest(), ...objects.slice(1), ...(scaler ? [scaler] : [])].map((o) => stringify(o)).join('---\n'));
         return;
       }
       const loaded = await loadCluster(opts);
@@ -80,14 +96,22 @@ export function registerKube(program: Command): void {
       const selector = Object.entries(CONTROLLER_LABEL).map(([k, v]) => `${k}=${v}`).join(',');
       await waitDeploymentReady(client, objects.at(-1)!, () => pods.listPods(opts.namespace, selector), progress, opts.timeout * 1000);
       progress('ready');
-      process.stdout.write(`controller installed in namespace ${opts.namespace} (watching ${opts.watchAll ? 'every namespace' : opts.namespace})\n`);
+      if (scaler) {
+        await applyObjects(client, [scaler], progress);
+        progress(`waiting for the scaler (${scaler.spec!.template.spec!.containers[0]!.image}) to be ready`);
+        const scalerSelector = Object.entries(SCALER_LABEL).map(([k, v]) => `${k}=${v}`).join(',');
+        await waitDeploymentReady(client, scaler, () => pods.listPods(opts.namespace, scalerSelector), progress, opts.timeout * 1000);
+        progress('ready');
+      }
+      process.stdout.write(`controller installed in namespace ${opts.namespace} (watching ${opts.watchAll ? 'every namespace' : opts.namespace})` +
+        `${scaler ? `, with the scaler (scale to zero in ${opts.namespace})` : ''}\n`);
     });
 
   addCommon(kube.command('uninstall')
-    .description('remove the controller of a namespace (Deployment, binding, ServiceAccount); --crd also the shared ClusterRole and the CRD, and with it every NuclioFunction'))
+    .description('remove the controller and the scaler of a namespace (Deployments, binding, ServiceAccount); --crd also the shared ClusterRole and the CRD, and with it every NuclioFunction'))
     .option('--crd', 'also delete the ClusterRole and the CRD: Kubernetes then deletes every NuclioFunction and what it owns')
     .action(async (opts: ClusterOptionValues & { namespace: string; crd?: boolean }) => {
-      const { createObjectClient, installObjects, nuclioFunctionCrd, removeObjects } = await loadKube();
+      const { createObjectClient, installObjects, nuclioFunctionCrd, removeObjects, scalerDeployment } = await loadKube();
       const client = createObjectClient(await loadCluster(opts));
       const crd = nuclioFunctionCrd();
       const [, , account, role, binding, deployment] = installObjects({ namespace: opts.namespace, image: 'unused', crd });
@@ -97,7 +121,8 @@ export function registerKube(program: Command): void {
       const bound = (await client.read(clusterBinding)) as { subjects?: Array<{ namespace?: string }> } | undefined;
       const ours = bound?.subjects?.some((subject) => subject.namespace === opts.namespace) ?? false;
       await removeObjects(client, [
-        ...(opts.crd ? [crd, role!] : []), ...(ours ? [clusterBinding] : []), account!, binding!, deployment!,
+        ...(opts.crd ? [crd, role!] : []), ...(ours ? [clusterBinding] : []), account!, binding!,
+        scalerDeployment({ namespace: opts.namespace, image: 'unused' }), deployment!,
       ], progress);
       process.stdout.write(`controller removed from namespace ${opts.namespace}${opts.crd ? ', with the ClusterRole and the NuclioFunction CRD' : ''}\n`);
     });

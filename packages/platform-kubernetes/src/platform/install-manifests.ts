@@ -104,3 +104,57 @@ export function installObjects(options: InstallOptions): KubernetesObject[] {
   };
   return [options.crd, namespaceObject, serviceAccount, role, binding, deployment];
 }
+
+/** The name of the scaler's Deployment (it runs as the controller's ServiceAccount: the same rights). */
+export const SCALER_NAME = 'nucleon-scaler';
+/** The label its pods carry. */
+export const SCALER_LABEL = { 'app.kubernetes.io/name': SCALER_NAME } as const;
+/** The scaler's /metrics, /healthz and /status port on 127.0.0.1 of the node, unless `kube install --scaler-port` says another. */
+export const SCALER_PORT = 8095;
+
+/**
+ * The scaler's Deployment (`nucleon scaler run --platform kube -n <namespace>`, see docs/scaler.md):
+ * on the host network, because its activator holds the node ports of zeroed functions on
+ * 127.0.0.1 (SO_REUSEPORT beside the function's own processor, hence the same user: root)
+ * and reads the processors' admin ports there. One replica: two activators would split a
+ * zeroed function's connections between them.
+ */
+export function scalerDeployment(options: { namespace: string; image: string; port?: number; apiServer?: { host: string; port: number } }): V1Deployment {
+  const api = options.apiServer ?? { host: '127.0.0.1', port: 6443 };
+  const port = options.port ?? SCALER_PORT;
+  const scalerLabels = { [MANAGED_BY_LABEL]: MANAGED_BY, ...SCALER_LABEL };
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: SCALER_NAME, namespace: options.namespace, labels: scalerLabels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { ...SCALER_LABEL } },
+      strategy: { type: 'Recreate' },
+      template: {
+        metadata: { labels: scalerLabels },
+        spec: {
+          serviceAccountName: CONTROLLER_NAME,
+          hostNetwork: true,
+          dnsPolicy: 'ClusterFirstWithHostNet',
+          // Time to answer every held request 503 before the pod goes.
+          terminationGracePeriodSeconds: 30,
+          containers: [{
+            name: 'scaler',
+            image: options.image,
+            imagePullPolicy: 'IfNotPresent',
+            args: ['-n', options.namespace, '--port', String(port), '--host', '127.0.0.1'],
+            ports: [{ name: 'metrics', containerPort: port, protocol: 'TCP' }],
+            readinessProbe: { httpGet: { host: '127.0.0.1', port, path: '/healthz' }, periodSeconds: 5 },
+            securityContext: { runAsUser: 0 },
+            env: [
+              { name: 'KUBERNETES_SERVICE_HOST', value: api.host },
+              { name: 'KUBERNETES_SERVICE_PORT', value: String(api.port) },
+              { name: 'NUCLEON_HOME', value: '/tmp/nucleon' },
+            ],
+            resources: { requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '512Mi' } },
+          }],
+        },
+      },
+    },
+  };
+}
+
