@@ -24,6 +24,7 @@ const REGISTRY = process.env.NUCLEON_REGISTRY ?? '127.0.0.1:5000';
 let home: string;
 let env: NodeJS.ProcessEnv;
 let controllerImage = '';
+let scalerPort = 0;
 
 const nucleon = (...args: string[]): Promise<CliResult> => runNucleon(args, { cwd: home, env, timeoutMs: 300_000 });
 const kube = (...args: string[]): Promise<CliResult> => nucleon(...args, '--platform', 'kube', '-n', NS);
@@ -44,11 +45,16 @@ beforeAll(async () => {
   const images = await nucleon('images', 'controller', '--push', REGISTRY);
   expect(images.code, images.stderr).toBe(0);
   controllerImage = images.stdout.trim();
-  // A port of its own: other controllers (other tests', a developer's) may run on this node.
+  const scalerImages = await nucleon('images', 'scaler', '--push', REGISTRY);
+  expect(scalerImages.code, scalerImages.stderr).toBe(0);
+  // Ports of their own: other controllers and scalers (other tests', a developer's) may run on this node.
   const metricsPort = String(await findFreePort());
-  const install = await nucleon('kube', 'install', '--namespace', NS, '--image', controllerImage, '--metrics-port', metricsPort, '--timeout', '180');
+  scalerPort = await findFreePort();
+  const install = await nucleon('kube', 'install', '--namespace', NS, '--image', controllerImage, '--metrics-port', metricsPort,
+    '--scaler-image', scalerImages.stdout.trim(), '--scaler-port', String(scalerPort), '--timeout', '180');
   expect(install.code, install.stderr).toBe(0);
   expect(install.stderr).toContain(`kube: applied Deployment ${NS}/nucleon-controller`);
+  expect(install.stderr).toContain(`kube: applied Deployment ${NS}/nucleon-scaler`);
   expect(install.stderr).toContain('kube: ready');
 }, 1_900_000);
 
@@ -57,6 +63,7 @@ afterAll(async () => {
     if (controllerImage) {
       const uninstall = await nucleon('kube', 'uninstall', '--namespace', NS);
       expect(uninstall.stderr).toContain(`kube: deleted Deployment ${NS}/nucleon-controller`);
+      expect(uninstall.stderr).toContain(`kube: deleted Deployment ${NS}/nucleon-scaler`);
       // Foreground deletion: the Deployment goes once its ReplicaSet and pod have.
       kubectl('wait', '--for=delete', 'deployment/nucleon-controller', '-n', NS, '--timeout=90s');
       expect(kubectl('get', 'deployments,serviceaccounts,rolebindings', '-n', NS, '-o', 'name')).not.toContain('nucleon-controller');
@@ -196,3 +203,39 @@ describe('nucleon --platform kube (built CLI, real cluster, controller installed
     expect(unreachable.stderr).toContain(`error: no Kubernetes API server answers at https://127.0.0.1:1 (kubeconfig ${dead})`);
   }, 60_000);
 });
+
+describe('scale to zero on Kubernetes (the scaler installed by `nucleon kube install`)', () => {
+  it('a function idles to zero (no pod, same port), and 50 concurrent requests to it all succeed, each answered once', async () => {
+    const name = `k-s2z-${RUN}`;
+    const dir = join(home, name);
+    execFileSync('mkdir', ['-p', dir]);
+    await writeFile(join(dir, 'main.js'), 'exports.handler = async (context, event) => ({ path: event.path });\n');
+    await writeFile(join(dir, 'package.json'), '{ "type": "commonjs" }\n');
+    await writeFile(join(dir, 'function.yaml'), `metadata: { name: ${name} }\nspec:\n  runtime: nodejs\n  handler: main:handler\n  minReplicas: 0\n` +
+      '  scaleToZero: { scaleResources: [{ windowSize: 3s }] }\n');
+    const deploy = await kube('deploy', dir, '--readiness-timeout', '180');
+    expect(deploy.code, deploy.stderr).toBe(0);
+    const url = (JSON.parse((await kube('get', name, '-o', 'json')).stdout) as { status: { url: string } }).status.url;
+    const until = Date.now() + 90_000;
+    while (!(await kube('get', name)).stdout.includes('scaled to zero')) {
+      if (Date.now() > until) throw new Error(`${name} never scaled to zero: ${kubectl('logs', '-n', NS, 'deployment/nucleon-scaler', '--tail=30')}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    expect(kubectl('get', 'pods', '-n', NS, '-l', `nuclio.io/function-name=${name}`, '-o', 'name').trim()).toBe('');
+    // The in-cluster scaler's activator holds the function's port (the pod runs on the node's network).
+    const status = (await (await fetch(`http://127.0.0.1:${scalerPort}/status`)).json()) as { functions: Array<{ name: string; holding: boolean }> };
+    expect(status.functions.find((f) => f.name === name)?.holding).toBe(true);
+
+    const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => fetch(`${url}/r${i}`)
+      .then(async (res) => ({ status: res.status, body: await res.json() as { path: string } }))));
+    expect(replies.map((r) => r.status)).toEqual(Array(50).fill(200));
+    expect(replies.map((r) => r.body.path)).toEqual(Array.from({ length: 50 }, (_, i) => `/r${i}`));
+    const woken = JSON.parse((await kube('get', name, '-o', 'json')).stdout) as { status: { state: string; url: string; details: { adminPort: number } } };
+    expect(woken.status).toMatchObject({ state: 'ready', url });
+    const metrics = await (await fetch(`http://127.0.0.1:${woken.status.details.adminPort}/metrics`)).text();
+    const handled = metrics.split('\n').filter((l) => l.startsWith('nucleon_events_total{')).reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+    expect(handled).toBe(50);
+    expect((await kube('delete', name)).code).toBe(0);
+  }, 300_000);
+});
+
