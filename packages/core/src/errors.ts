@@ -47,6 +47,7 @@ export const ErrorCodes = {
   LEADER_ELECTION_LOST: 'NUCLEON_ERR_LEADER_ELECTION_LOST',
   NOT_LEADER: 'NUCLEON_ERR_NOT_LEADER',
   NO_FREE_PORT: 'NUCLEON_ERR_NO_FREE_PORT',
+  SCALE_REFUSED: 'NUCLEON_ERR_SCALE_REFUSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

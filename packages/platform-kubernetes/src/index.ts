@@ -41,7 +41,10 @@ export type { FunctionPorts } from './objects/ports.js';
 export { configHash, desiredObjects, processorConfigText } from './objects/desired-objects.js';
 export type { DesiredObjects } from './objects/desired-objects.js';
 export { CONFIG_FILE, CONFIG_MOUNT_DIR, FUNCTION_CONTAINER, wantsGpu } from './objects/pod-template.js';
-export { replicaPlan } from './objects/replicas.js';
+export { deploymentToApply, replicaPlan } from './objects/replicas.js';
+export {
+  SCALE_TO_ZERO_ANNOTATION, SCALE_TO_ZERO_MARKED, ignoredMarkMessage, isMarkedScaledToZero, isScaledToZero,
+} from './objects/scale-to-zero-mark.js';
 export type { ReplicaPlan } from './objects/replicas.js';
 export { drainTimeoutMs, terminationGracePeriodSeconds } from './objects/processor-timing.js';
 export { functionIngresses } from './objects/ingress-rules.js';
@@ -63,7 +66,9 @@ export { createClusterClient } from './platform/api-client.js';
 export { createObjectClient } from './platform/object-client.js';
 export type { ObjectClient } from './platform/object-client.js';
 export { functionResource, configOfResource, podSelector } from './platform/function-resource.js';
-export { functionStatusOf, PLATFORM_NAME } from './platform/function-status.js';
+export { functionStatusOf, FUNCTION_HOST, PLATFORM_NAME } from './platform/function-status.js';
+export { waitForZero } from './platform/wait-for-zero.js';
+export type { ZeroOutcome, ZeroWaitOptions } from './platform/wait-for-zero.js';
 export { DEFAULT_READINESS_TIMEOUT_MS } from './platform/deploy.js';
 export type { DeployTiming } from './platform/deploy.js';
 export { kubernetesUnappliedFields } from './platform/unapplied-fields.js';

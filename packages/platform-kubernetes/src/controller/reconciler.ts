@@ -1,6 +1,7 @@
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import type { Logger } from '@nucleon/core';
 import type { FunctionPorts } from '../objects/ports.js';
+import { deploymentToApply } from '../objects/replicas.js';
 import { FUNCTION_NAME_LABEL, type NuclioFunctionResource } from '../objects/resource.js';
 import type { FunctionObjects } from './function-objects.js';
 import type { ObjectInformer } from './informer.js';
@@ -62,7 +63,8 @@ export class Reconciler {
     const ports = this.portsFor(key, resource, config);
     const desired = objects.desiredObjects(resource, config, ports);
     await this.apply(CONFIG_MAPS, desired.configMap as KubeObject, caches.configMaps);
-    const deployment = await this.apply(DEPLOYMENTS, desired.deployment as KubeObject, caches.deployments);
+    const deployment = await this.apply(DEPLOYMENTS, desired.deployment as KubeObject, caches.deployments,
+      (actual) => deploymentToApply(desired.deployment, desired.hpa, actual as V1Deployment | undefined) as KubeObject);
     await this.apply(SERVICES, desired.service as KubeObject, caches.services);
     const ownedName = desired.deployment.metadata!.name!;
     if (desired.hpa) await this.apply(HPAS, desired.hpa as unknown as KubeObject, caches.hpas);
@@ -93,14 +95,18 @@ export class Reconciler {
     return ports;
   }
 
-  /** Creates `desired` when missing, replaces it when it differs; returns what the server now has. */
-  private async apply(resource: KubeResource, desired: KubeObject, cache?: ObjectInformer): Promise<KubeObject> {
+  /**
+   * Creates `wanted` when missing, replaces it when it differs; returns what the server now has.
+   * `adjust` may change what is wanted in view of what the server has (a woken Deployment's count).
+   */
+  private async apply(resource: KubeResource, wanted: KubeObject, cache?: ObjectInformer, adjust?: (actual?: KubeObject) => KubeObject): Promise<KubeObject> {
     const { client, objects, recentWrites } = this.deps;
-    const namespace = desired.metadata!.namespace!;
-    const name = desired.metadata!.name!;
+    const namespace = wanted.metadata!.namespace!;
+    const name = wanted.metadata!.name!;
     let actual = cache
       ? recentWrites.freshest(resource, namespace, name, cache.get(namespace, name))
       : await client.get(resource, namespace, name);
+    const desired = adjust ? adjust(actual) : wanted;
     if (!actual) {
       try {
         const created = await client.create(resource, namespace, desired);

@@ -17,7 +17,7 @@ const integer: JsonSchema = { type: 'integer' };
 const statusSchema: JsonSchema = {
   type: 'object',
   properties: {
-    state: { type: 'string', description: 'building, ready, error, scaledToZero or unhealthy' },
+    state: { type: 'string', description: 'building, ready, error, unhealthy, scaledToZero or waitingForScaleResourcesToZero' },
     message: text,
     conditions: {
       type: 'array',

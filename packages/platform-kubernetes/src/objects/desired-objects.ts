@@ -7,6 +7,7 @@ import { functionIngresses } from './ingress-rules.js';
 import { CONFIG_FILE, defined, podTemplate, wantsGpu } from './pod-template.js';
 import type { FunctionPorts } from './ports.js';
 import { replicaPlan } from './replicas.js';
+import { isScaledToZero } from './scale-to-zero-mark.js';
 import {
   CLASS_LABEL, FUNCTION_NAME_LABEL, MANAGED_BY, MANAGED_BY_LABEL, NUCLIO_GROUP_VERSION, NUCLIO_KIND, objectName,
   type NuclioFunctionResource,
@@ -35,7 +36,8 @@ export function desiredObjects(resource: NuclioFunctionResource, config: Functio
     apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(),
     data: { [CONFIG_FILE]: processorConfigText(config) },
   };
-  const plan = replicaPlan(config.spec);
+  // Marked scaled to zero: 0 pods and no HPA; the Service (and so the function's port) stays.
+  const plan = replicaPlan(config.spec, isScaledToZero(resource, config));
   const selector = { [FUNCTION_NAME_LABEL]: config.metadata.name };
   const deployment: V1Deployment = {
     apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta(),

@@ -3,6 +3,7 @@ import {
 } from '@nucleon/core';
 import type { NuclioFunctionResource } from './resource.js';
 import { ingressProblems } from './ingress-rules.js';
+import { withoutMark } from './scale-to-zero-mark.js';
 
 /** A Service is named `nuclio-<name>` and a Service name is a DNS label of at most 63 characters. */
 export const MAX_KUBERNETES_FUNCTION_NAME = 63 - 'nuclio-'.length;
@@ -69,7 +70,11 @@ function kubernetesProblems(resource: NuclioFunctionResource, config: FunctionCo
   return problems;
 }
 
-/** kubectl's last-applied copy is the whole resource again: not an annotation of the function. */
+/**
+ * kubectl's last-applied copy is the whole resource again: not an annotation of the function.
+ * Nor is the scaled-to-zero mark, which must not reach the processor's configuration: the
+ * ConfigMap's hash is in the pod template, and marking a function would roll its pods.
+ */
 function withoutKubernetesAnnotations(annotations: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(annotations).filter(([key]) => key !== 'kubectl.kubernetes.io/last-applied-configuration'));
+  return Object.fromEntries(Object.entries(withoutMark(annotations)).filter(([key]) => key !== 'kubectl.kubernetes.io/last-applied-configuration'));
 }

@@ -3,6 +3,7 @@ import type { ConfigProblem, FunctionConfig } from '@nucleon/core';
 import { functionIngresses } from './ingress-rules.js';
 import { podTrouble } from './pod-trouble.js';
 import type { FunctionPorts } from './ports.js';
+import { ignoredMarkMessage, isMarkedScaledToZero, SCALE_TO_ZERO_ANNOTATION } from './scale-to-zero-mark.js';
 import { objectName, type Condition, type FunctionState, type NuclioFunctionResource, type NuclioFunctionStatus } from './resource.js';
 
 /** What {@link functionStatus} reads: the resource, what validation found, and what the server has. */
@@ -21,7 +22,9 @@ export interface FunctionStatusInput {
  * The status of a NuclioFunction: `error` with the problems when it is invalid; `building`
  * until its Deployment has caught up with the newest template and enough pods are ready;
  * `ready`; `unhealthy` when pods are stuck (crash loop, image not pulled, unschedulable: the
- * reason is in the message); `scaledToZero` when it runs no pods by choice. A condition keeps
+ * reason is in the message); `scaledToZero` when it runs no pods by choice and none is left
+ * (`waitingForScaleResourcesToZero` while one is). A scaled-to-zero mark the function may not
+ * have is named in the message. A condition keeps
  * its lastTransitionTime while its status stays the same, so reconciling an unchanged
  * function produces an identical status (and no write).
  */
@@ -29,7 +32,10 @@ export function functionStatus(input: FunctionStatusInput): NuclioFunctionStatus
   const { resource, config, problems, ports, deployment } = input;
   const previous = resource.status;
   const kept = ports ?? keptPorts(previous);
-  const { state, message, available, progressing } = stateOf(input);
+  const verdictNow = stateOf(input);
+  const { state, available, progressing } = verdictNow;
+  const ignored = config ? ignoredMarkMessage(resource, config) : undefined;
+  const message = ignored ? `${verdictNow.message}; ${ignored}` : verdictNow.message;
   const now = input.now ?? (() => new Date());
   const conditions = [
     condition(previous, 'Available', available, now),
@@ -76,9 +82,7 @@ function stateOf(input: FunctionStatusInput): Verdict {
   const current = (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0);
   const ready = status.readyReplicas ?? 0;
   const updated = status.updatedReplicas ?? 0;
-  if (wanted === 0) {
-    return verdict('scaledToZero', 'scaled to zero (0 replicas wanted)', 'False', 'ScaledToZero', 'True', 'ScaledToZero');
-  }
+  if (wanted === 0) return zeroVerdict(input);
   // kubectl rollout status's rule: every pod runs the newest template (no old pod counts
   // towards `ready`, which covers old and new pods alike) and enough of them are ready.
   const total = status.replicas ?? 0;
@@ -90,6 +94,22 @@ function stateOf(input: FunctionStatusInput): Verdict {
   if (trouble) return verdict('unhealthy', trouble, availability[0], availability[1], 'False', 'PodsStuck');
   const progress = current ? `${ready}/${wanted} replicas ready, ${updated} updated` : 'waiting for the Deployment controller to see the new template';
   return verdict('building', progress, availability[0], availability[1], 'True', 'RollingOut');
+}
+
+/**
+ * Zero pods wanted (the scaled-to-zero mark, or `replicas: 0`): `scaledToZero` once no pod is
+ * left, terminating ones included (a draining processor still answers and holds its port);
+ * until then Nuclio's `waitingForScaleResourcesToZero`.
+ */
+function zeroVerdict(input: FunctionStatusInput): Verdict {
+  const { pods, resource } = input;
+  if (pods.length > 0) {
+    const names = pods.map((p) => p.metadata?.name ?? '?').sort().join(', ');
+    const message = `scaling to zero: ${pods.length} pod${pods.length === 1 ? '' : 's'} left (${names})`;
+    return verdict('waitingForScaleResourcesToZero', message, 'False', 'ScalingToZero', 'True', 'ScalingToZero');
+  }
+  const why = isMarkedScaledToZero(resource) ? `the ${SCALE_TO_ZERO_ANNOTATION} annotation` : '0 replicas wanted';
+  return verdict('scaledToZero', `scaled to zero (${why})`, 'False', 'ScaledToZero', 'True', 'ScaledToZero');
 }
 
 function verdict(state: FunctionState, message: string, available: ConditionValue['status'], availableReason: string,

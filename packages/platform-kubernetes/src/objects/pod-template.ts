@@ -1,5 +1,5 @@
 import type { V1Container, V1EnvVar, V1PodTemplateSpec, V1ResourceRequirements, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
-import type { FunctionConfig, ResourceList } from '@nucleon/core';
+import { HTTP_REUSE_PORT_ENV, scaleToZeroPolicy, type FunctionConfig, type ResourceList } from '@nucleon/core';
 import type { FunctionPorts } from './ports.js';
 import { drainTimeoutMs, terminationGracePeriodSeconds } from './processor-timing.js';
 import { CONFIG_HASH_ANNOTATION, objectName, type NuclioFunctionResource } from './resource.js';
@@ -100,6 +100,11 @@ function containerEnv(resource: NuclioFunctionResource, config: FunctionConfig, 
     { name: 'NUCLEON_ADMIN_PORT', value: String(ports.admin) },
     { name: 'NUCLEON_ADMIN_HOST', value: '127.0.0.1' },
     { name: 'NUCLEON_DRAIN_TIMEOUT_MS', value: String(drainTimeoutMs(config)) },
+    // The scaler's activator holds a zeroed function's port (host network: the node's port) and
+    // keeps it while the woken processor starts: both bind with SO_REUSEPORT, so no connection
+    // is refused in between. Set whether or not the function is at zero now, so that marking
+    // it changes only the replica count, never the pod template (no rollout on a wake).
+    ...(scaleToZeroPolicy(config) !== undefined ? [{ name: HTTP_REUSE_PORT_ENV, value: '1' }] : []),
   ];
   const reserved = new Set(platform.map((e) => e.name));
   const values = new Map(config.spec.env.map((e) => [e.name, e.value]));

@@ -18,7 +18,7 @@ export const MANAGED_BY = 'nucleon';
 export const CONFIG_HASH_ANNOTATION = 'nucleon.io/config-hash';
 
 /** The state a NuclioFunction's status reports (Nuclio's names). */
-export type FunctionState = 'building' | 'ready' | 'error' | 'scaledToZero' | 'unhealthy';
+export type FunctionState = 'building' | 'ready' | 'error' | 'scaledToZero' | 'waitingForScaleResourcesToZero' | 'unhealthy';
 
 /** A status condition, as Kubernetes writes them (times as RFC 3339 strings: a CR's status is plain JSON). */
 export interface Condition {

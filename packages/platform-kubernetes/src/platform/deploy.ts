@@ -1,7 +1,9 @@
 import { createError, ErrorCodes, findProcessorFailure, type DeployRequest, type NucleonError } from '@nucleon/core';
 import type { NuclioFunctionResource } from '../objects/resource.js';
 import { statusCodeOf, type ClusterClient } from './cluster-client.js';
+import { isMarkedScaledToZero, SCALE_TO_ZERO_ANNOTATION } from '../objects/scale-to-zero-mark.js';
 import { functionResource } from './function-resource.js';
+import { replaceRetrying } from './replace-function.js';
 import { failureLogTail } from './pod-logs.js';
 import { podsLine } from './pod-summary.js';
 import { rolledOut, waitForFunction, type WaitOutcome } from './wait-for-function.js';
@@ -10,8 +12,6 @@ import { rolledOut, waitForFunction, type WaitOutcome } from './wait-for-functio
 export const DEFAULT_READINESS_TIMEOUT_MS = 120_000;
 /** How many log lines a failed deploy's message carries. */
 const LOG_TAIL_LINES = 20;
-/** Replace attempts when someone else (the controller writing status) changed the resource meanwhile. */
-const CONFLICT_RETRIES = 5;
 
 export interface DeployTiming {
   noControllerAfterMs?: number;
@@ -46,6 +46,9 @@ export async function deployFunction(client: ClusterClient, namespace: string, r
     ? await replaceRetrying(client, namespace, name, (current) => functionResource(config, namespace, current))
     : await client.createFunction(functionResource(config, namespace));
   progress(`applied NuclioFunction ${namespace}/${name} (${previous ? 'updated' : 'created'}, generation ${applied.metadata.generation ?? '?'})`);
+  // The applied resource never carries the mark: a deploy runs the function, so an error in
+  // the new version shows now, not at the next wake; the scaler idles it again.
+  if (previous && isMarkedScaledToZero(previous)) progress(`it was scaled to zero (${SCALE_TO_ZERO_ANNOTATION}): deploying wakes it`);
 
   const outcome = await waitForFunction({
     client, namespace, name, generation: applied.metadata.generation ?? 1, timeoutMs, progress, ...(signal ? { signal } : {}), ...timing,
@@ -84,23 +87,10 @@ async function undo(client: ClusterClient, namespace: string, name: string, prev
   }
 }
 
-/** A replace that re-reads and retries when the resource changed in between (HTTP 409). */
-async function replaceRetrying(
-  client: ClusterClient, namespace: string, name: string, next: (current: NuclioFunctionResource) => NuclioFunctionResource,
-): Promise<NuclioFunctionResource> {
-  for (let attempt = 1; ; attempt += 1) {
-    const current = await client.getFunction(namespace, name);
-    if (!current) throw createError(ErrorCodes.DEPLOY_FAILED, `the NuclioFunction ${namespace}/${name} was deleted while being deployed`);
-    try {
-      return await client.replaceFunction(next(current));
-    } catch (err) {
-      if (statusCodeOf(err) !== 409 || attempt >= CONFLICT_RETRIES) throw err;
-    }
-  }
-}
-
-async function failure(
+/** The error of a wait for ready that did not end ready: why, in the controller's and the pods' words, with a pod's last log lines. */
+export async function failure(
   client: ClusterClient, namespace: string, name: string, image: string, timeoutMs: number, outcome: Exclude<WaitOutcome, { kind: 'ready' | 'aborted' }>,
+  doing = 'deploying',
 ): Promise<NucleonError> {
   if (outcome.kind === 'gone') {
     return createError(ErrorCodes.DEPLOY_FAILED, `the NuclioFunction ${namespace}/${name} was deleted while waiting for it to be ready`);
@@ -122,7 +112,7 @@ async function failure(
   }
   const headline = processorFailure ? `${processorFailure.message} (${why})` : why;
   return createError(processorFailure?.code ?? ErrorCodes.DEPLOY_FAILED,
-    `deploying function "${name}" to ${namespace} on the kube platform failed: ${headline} (image ${image}; the NuclioFunction stays: ` +
+    `${doing} function "${name}" ${doing === 'deploying' ? 'to' : 'in'} ${namespace} on the kube platform failed: ${headline} (image ${image}; the NuclioFunction stays: ` +
     `\`nucleon get ${name} --platform kube -n ${namespace}\`, \`nucleon delete ...\`)` +
     (tail.lines.length > 0 ? `\nlast lines of pod ${tail.pod}:\n${tail.lines.join('\n')}` : ''),
     { details: { namespace, image, outcome: outcome.kind, ...(status ? { status } : {}), logTail: tail.lines.join('\n') } });

@@ -2,6 +2,7 @@ import { validateFunctionConfig, type FunctionConfig } from '@nucleon/core';
 import {
   FUNCTION_NAME_LABEL, MANAGED_BY, MANAGED_BY_LABEL, NUCLIO_API_GROUP, NUCLIO_API_VERSION, NUCLIO_KIND, type NuclioFunctionResource,
 } from '../objects/resource.js';
+import { withoutMark } from '../objects/scale-to-zero-mark.js';
 
 /** The labels the platform puts on every NuclioFunction it applies (and selects pods by). */
 export function platformLabels(name: string): Record<string, string> {
@@ -30,7 +31,8 @@ export function functionResource(config: FunctionConfig, namespace: string, prev
       name,
       namespace,
       labels: { ...config.metadata.labels, ...platformLabels(name) },
-      ...(Object.keys(config.metadata.annotations).length > 0 ? { annotations: { ...config.metadata.annotations } } : {}),
+      // Never the scaled-to-zero mark: a deploy runs the function (and the scaler idles it again).
+      ...(Object.keys(withoutMark(config.metadata.annotations)).length > 0 ? { annotations: withoutMark(config.metadata.annotations) } : {}),
       ...(previous?.metadata.resourceVersion ? { resourceVersion: previous.metadata.resourceVersion } : {}),
     },
     spec: JSON.parse(JSON.stringify(spec)) as Record<string, unknown>,
@@ -50,7 +52,8 @@ export function configOfResource(resource: NuclioFunctionResource): FunctionConf
     kind: 'NuclioFunction',
     metadata: {
       name: resource.metadata.name, namespace: resource.metadata.namespace, labels,
-      annotations: { ...resource.metadata.annotations },
+      // The scaler's mark is the platform's state, not the user's configuration.
+      annotations: withoutMark(resource.metadata.annotations),
     },
     spec: resource.spec,
   };

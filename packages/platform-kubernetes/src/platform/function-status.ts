@@ -1,6 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { FunctionStatus } from '@nucleon/core';
 import type { NuclioFunctionResource, NuclioFunctionStatus } from '../objects/resource.js';
+import { isMarkedScaledToZero } from '../objects/scale-to-zero-mark.js';
 import { podRestarts, summarizePod } from './pod-summary.js';
 
 /** The platform name reported in every status. */
@@ -11,8 +12,14 @@ const STATE: Readonly<Record<NuclioFunctionStatus['state'], FunctionStatus['stat
   building: 'deploying',
   error: 'error',
   unhealthy: 'error',
-  scaledToZero: 'stopped',
+  // Marked by the scaler: woken on the next event (a `replicas: 0` function is only stopped, below).
+  scaledToZero: 'scaledToZero',
+  // Still draining its last pods: on its way to zero, not there yet.
+  waitingForScaleResourcesToZero: 'deploying',
 };
+
+/** Where a function's processor listens on the node (host network, loopback only). */
+export const FUNCTION_HOST = '127.0.0.1';
 
 /** True when the controller has written a status for the resource's current spec. */
 export function statusIsCurrent(resource: NuclioFunctionResource): boolean {
@@ -32,6 +39,15 @@ export function functionStatusOf(resource: NuclioFunctionResource, pods: readonl
   const summaries = pods.map(summarizePod);
   let state: FunctionStatus['state'] = status ? STATE[status.state] ?? 'deploying' : 'deploying';
   let message = status?.message;
+  if (state === 'scaledToZero' && !isMarkedScaledToZero(resource)) {
+    // No mark: a `replicas: 0` function is stopped; any other was just woken and the controller has not caught up.
+    if ((resource.spec as { replicas?: unknown }).replicas === 0) {
+      state = 'stopped';
+    } else {
+      state = 'deploying';
+      message = 'waking from zero: waiting for the controller';
+    }
+  }
   if (resource.metadata.deletionTimestamp) {
     state = 'stopped';
     message = 'being deleted (Kubernetes is removing what it owns first)';
@@ -61,7 +77,9 @@ export function functionStatusOf(resource: NuclioFunctionResource, pods: readonl
       ...(typeof spec.image === 'string' ? { image: spec.image } : {}),
       replicas: status?.replicas ?? 0,
       readyReplicas: status?.readyReplicas ?? 0,
-      ...(status?.adminPort !== undefined ? { adminPort: status.adminPort } : {}),
+      // The processor's admin server (/metrics, /ready), reachable from the node: what the scaler reads.
+      ...(status?.adminPort !== undefined ? { adminHost: FUNCTION_HOST, adminPort: status.adminPort, adminUrl: `http://${FUNCTION_HOST}:${status.adminPort}` } : {}),
+      scaledToZeroMark: isMarkedScaledToZero(resource),
       ...(status?.internalInvocationUrls?.length ? { internalInvocationUrls: status.internalInvocationUrls } : {}),
       ...(status?.externalInvocationUrls?.length ? { externalInvocationUrls: status.externalInvocationUrls } : {}),
       generation: resource.metadata.generation,
@@ -70,7 +88,7 @@ export function functionStatusOf(resource: NuclioFunctionResource, pods: readonl
     },
   };
   if (status?.httpPort !== undefined) {
-    result.url = `http://127.0.0.1:${status.httpPort}`;
+    result.url = `http://${FUNCTION_HOST}:${status.httpPort}`;
     result.httpPort = status.httpPort;
   }
   if (message) result.message = message;

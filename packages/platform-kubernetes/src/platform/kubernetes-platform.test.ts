@@ -175,7 +175,7 @@ describe('KubernetesPlatform get, list, delete, logs (in-memory API)', () => {
     await platform.deploy({ config: config(), functionDir: '/f' });
     cluster.pods = [fakePod('echo', 'echo-1', { restarts: 2 }), fakePod('echo', 'echo-2', { restarts: 1 }), fakePod('other', 'other-1', { restarts: 9 })];
     expect(await platform.get('echo')).toMatchObject({ state: 'ready', restarts: 3 });
-    for (const [state, mapped] of [['building', 'deploying'], ['error', 'error'], ['unhealthy', 'error'], ['scaledToZero', 'stopped']] as const) {
+    for (const [state, mapped] of [['building', 'deploying'], ['error', 'error'], ['unhealthy', 'error'], ['waitingForScaleResourcesToZero', 'deploying']] as const) {
       cluster.controller = (r) => ({ state, message: `m-${state}`, observedGeneration: r.metadata.generation });
       expect(await platform.get('echo')).toMatchObject({ state: mapped, message: `m-${state}` });
     }
@@ -265,12 +265,15 @@ describe('KubernetesPlatform get, list, delete, logs (in-memory API)', () => {
     expect((await failure(iterate())).code).toBe('NUCLEON_ERR_FUNCTION_NOT_FOUND');
   });
 
-  it('names what Kubernetes does not apply: scale to zero, the first HTTP trigger\'s host', () => {
+  it('names what Kubernetes does not apply: scale to zero without minReplicas 0, the first HTTP trigger\'s host', () => {
     const platform = platformOver(new FakeCluster());
     const problems = platform.unappliedFields(config({
       scaleToZero: {}, replicas: 3, resources: { limits: { 'nvidia.com/gpu': 1 } },
       triggers: { web: { kind: 'http', attributes: { port: 32100, host: '0.0.0.0' } } },
     }));
     expect(problems.map((p) => p.path)).toEqual(['spec.scaleToZero', 'spec.triggers.web.attributes.host']);
+    expect(problems[0]!.message).toContain('without spec.minReplicas: 0');
+    // With minReplicas 0 the scaler acts on it: nothing to warn about.
+    expect(platform.unappliedFields(config({ minReplicas: 0, scaleToZero: { scaleResources: [{ metricName: 'x', windowSize: '1m', threshold: 0 }] } }))).toEqual([]);
   });
 });

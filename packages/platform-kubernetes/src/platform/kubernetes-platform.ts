@@ -1,6 +1,6 @@
 import {
   assertFunctionName, createError, ErrorCodes, type ConfigProblem, type DeleteOptions, type DeployRequest, type FunctionConfig,
-  type FunctionStatus, type LogsOptions, type Platform,
+  type FunctionStatus, type LogsOptions, type Platform, type ScaleOptions,
 } from '@nucleon/core';
 import { FUNCTION_NAME_LABEL } from '../objects/resource.js';
 import type { ClusterClient } from './cluster-client.js';
@@ -9,6 +9,7 @@ import { deployFunction, type DeployTiming } from './deploy.js';
 import { configOfResource, podSelector } from './function-resource.js';
 import { functionStatusOf } from './function-status.js';
 import { podLogLines } from './pod-logs.js';
+import { scaleFunction } from './scale-function.js';
 import { kubernetesUnappliedFields } from './unapplied-fields.js';
 
 /**
@@ -58,6 +59,19 @@ export class KubernetesPlatform implements Platform {
     return resources
       .map((resource) => functionStatusOf(resource, pods.filter((pod) => pod.metadata?.labels?.[FUNCTION_NAME_LABEL] === resource.metadata.name)))
       .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * 0: marks the NuclioFunction scaled to zero (`nucleon.io/scale-to-zero`, only with
+   * `spec.minReplicas: 0`) and resolves once no pod is left; 1: removes the mark and resolves
+   * once ready. The spec is never changed. Other counts: NUCLEON_ERR_SCALE_REFUSED.
+   */
+  async scale(name: string, replicas: number, options: ScaleOptions = {}): Promise<FunctionStatus> {
+    assertFunctionName(name);
+    const resource = await this.client.getFunction(this.namespace, name);
+    if (!resource) throw notFound(name, this.namespace);
+    const { resource: after, pods } = await scaleFunction(this.client, resource, replicas, options, this.timing);
+    return functionStatusOf(after, pods);
   }
 
   /** Foreground delete: waits until the resource and its pods are gone. */

@@ -1,4 +1,4 @@
-import type { ConfigProblem, FunctionConfig } from '@nucleon/core';
+import { scaleToZeroPolicy, type ConfigProblem, type FunctionConfig } from '@nucleon/core';
 
 const NOT_APPLIED = 'not applied by the kube platform';
 
@@ -7,12 +7,16 @@ const NOT_APPLIED = 'not applied by the kube platform';
  * controller applies replicas, min/max replicas and targetCPU (autoscaler), resources
  * (GPUs included), env, triggers, the Kubernetes fields and the HTTP trigger's port and
  * ingresses; `spec.build` is the CLI's (it builds and pushes the image before deploying).
- * Not applied: scale to zero (no scaler on Kubernetes yet), and the first HTTP trigger's
- * `host`: pods run on the node's host network and bind 127.0.0.1.
+ * Scale to zero applies with `minReplicas: 0` (the scaler marks the resource; the controller
+ * then runs no pod). Not applied: `spec.scaleToZero` without `minReplicas: 0` (Nuclio's rule:
+ * the function never scales to zero), and the first HTTP trigger's `host`: pods run on the
+ * node's host network and bind 127.0.0.1.
  */
 export function kubernetesUnappliedFields(config: FunctionConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  if (config.spec.scaleToZero !== undefined) problems.push({ path: 'spec.scaleToZero', message: `${NOT_APPLIED} (no scaler on Kubernetes yet)` });
+  if (config.spec.scaleToZero !== undefined && scaleToZeroPolicy(config) === undefined) {
+    problems.push({ path: 'spec.scaleToZero', message: `${NOT_APPLIED} without spec.minReplicas: 0 (the function never scales to zero)` });
+  }
   const firstHttp = Object.entries(config.spec.triggers).find(([, t]) => t.kind === 'http' && !t.disable);
   if (firstHttp && firstHttp[1].attributes.host !== undefined) {
     problems.push({

@@ -25,6 +25,11 @@ export interface WaitOptions {
   /** After this long with no status for this generation, say the controller may be missing. */
   noControllerAfterMs?: number;
   intervalMs?: number;
+  /**
+   * Ready only with a live pod that is ready: a wake from zero, where the generation does not
+   * change, so a status written before the controller saw the wake could still say `ready`.
+   */
+  requireReadyPod?: boolean;
 }
 
 /** After this long with no status from the controller, the progress says it may not be running. */
@@ -64,7 +69,9 @@ export async function waitForFunction(options: WaitOptions): Promise<WaitOutcome
         lastState = status.state;
         if (status.state !== 'ready') progress(`controller: ${status.state}${status.message ? ` (${status.message})` : ''}`);
       }
-      if (status.state === 'ready' && rolledOut(resource, pods)) return { kind: 'ready', resource, pods };
+      if (status.state === 'ready' && rolledOut(resource, pods) && (!options.requireReadyPod || hasReadyPod(pods))) {
+        return { kind: 'ready', resource, pods };
+      }
       if (status.state === 'error') return { kind: 'error', resource, pods };
     }
     const line = podsLine(pods, status?.replicas ?? replicasOf(resource));
@@ -93,6 +100,10 @@ export function rolledOut(resource: NuclioFunctionResource, pods: readonly V1Pod
   if (typeof image !== 'string' || live.length === 0) return true;
   if (live.some((p) => p.spec?.containers?.[0]?.image !== image)) return false;
   return live.some(isPodReady);
+}
+
+function hasReadyPod(pods: readonly V1Pod[]): boolean {
+  return pods.some((p) => !p.metadata?.deletionTimestamp && isPodReady(p));
 }
 
 function replicasOf(resource: NuclioFunctionResource): number | undefined {
