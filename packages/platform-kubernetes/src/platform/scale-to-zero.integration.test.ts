@@ -120,7 +120,9 @@ describe('scale to zero on the real cluster', () => {
   }, 120_000);
 
   it('stays scaledToZero for a new platform instance and across a controller restart', async () => {
-    expect(await newPlatform().get('zed')).toMatchObject({ state: 'scaledToZero', httpPort: port, details: { adminPort } });
+    const zeroed = await newPlatform().get('zed');
+    console.log(`get at zero: ${JSON.stringify(zeroed)}`);
+    expect(zeroed).toMatchObject({ state: 'scaledToZero', httpPort: port, details: { adminPort } });
     await controller!.stop();
     await startController();
     // Give the new controller its first reconcile; it must not bring a pod back.
@@ -147,6 +149,7 @@ describe('scale to zero on the real cluster', () => {
     } finally {
       await new Promise<void>((resolve) => holder.close(() => resolve()));
     }
+    console.log(`get woken: ${JSON.stringify(await platform.get('zed'))}`);
     const woken = await answer(port);
     expect(woken.status).toBe(200);
     expect(woken.started).not.toBe(firstStarted); // a new processor
