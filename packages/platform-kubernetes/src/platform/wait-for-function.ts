@@ -74,7 +74,8 @@ export async function waitForFunction(options: WaitOptions): Promise<WaitOutcome
       }
       if (status.state === 'error') return { kind: 'error', resource, pods };
     }
-    const line = podsLine(pods, status?.replicas ?? replicasOf(resource));
+    // A status at zero (0 replicas) says nothing about how many pods a wake is waiting for.
+    const line = podsLine(pods, status?.replicas || replicasOf(resource));
     if ((pods.length > 0 || current) && line !== lastLine) {
       lastLine = line;
       progress(line);
