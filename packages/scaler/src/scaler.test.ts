@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { validateFunctionConfig, type FunctionConfig, type FunctionStatus, type Platform } from '@nucleon/core';
+import { validateFunctionConfig, type FunctionConfig, type FunctionStatus, type Platform, type TriggerPlugin } from '@nucleon/core';
 import { noopLogger } from '@nucleon/core/testing';
 import { Scaler } from './scaler.js';
 
@@ -84,6 +84,30 @@ describe('Scaler decisions', () => {
     await ticks(scaler, 6, 40);
     await scaler.stop();
     expect(platform.scaled).toEqual([['late', 0]]);
+  });
+
+  it('backs off a function at zero that keeps failing to wake, doubling the pause each time, instead of waking it on every probe', async () => {
+    const platform = new FakePlatform();
+    platform.add('broken', 1, cfg('broken', {
+      minReplicas: 0, disableDefaultHTTPTrigger: true, triggers: { q: { kind: 'test-stream', attributes: {} } },
+    }));
+    platform.statuses.set('broken', { ...platform.statuses.get('broken')!, state: 'scaledToZero' });
+    const wakes: number[] = [];
+    platform.scale = async (name: string, replicas: number) => {
+      wakes.push(Date.now());
+      throw new Error(`cannot start ${name} (${replicas})`);
+    };
+    const streamPlugin: TriggerPlugin = {
+      kind: 'trigger', name: 'test-stream', coreRange: '^0.1.0', attributes: {}, create: () => { throw new Error('not here'); },
+      backlog: async () => ({ pending: 3 }),
+    };
+    const scaler = new Scaler({ platform, logger: noopLogger, probeIntervalMs: 0, failBackoffMs: 200, resolveTrigger: async () => streamPlugin });
+    await ticks(scaler, 25, 40);
+    await scaler.stop();
+    // About 1 s of ticks: wakes at 0, +200, +600 ms (the backoff doubling), not 25 of them.
+    expect(wakes.length).toBeGreaterThanOrEqual(2);
+    expect(wakes.length).toBeLessThanOrEqual(4);
+    expect(wakes[2]! - wakes[1]!).toBeGreaterThanOrEqual(2 * (wakes[1]! - wakes[0]!) - 100);
   });
 
   it('refuses a platform that cannot scale', () => {

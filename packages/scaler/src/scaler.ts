@@ -7,6 +7,8 @@ import { sumMetric } from './metrics-text.js';
 import { ScalerMetrics, type WakeReason } from './scaler-metrics.js';
 import { hasStreamTriggers, streamDemand, type TriggerResolver } from './stream-wake.js';
 
+/** The longest pause between wakes of a function that keeps failing to start. */
+const MAX_WAKE_BACKOFF_MS = 300_000;
 /** How long after a tick it was woken for a cron function is kept up, for the tick to fire and be counted. */
 const CRON_FIRE_MARGIN_MS = 2000;
 
@@ -22,7 +24,7 @@ export interface ScalerOptions {
   probeIntervalMs?: number;
   /** How long before a cron tick a zeroed function is woken (default 5 s: a cold start with room to spare). */
   cronLeadMs?: number;
-  /** After a failed wake, requests are answered 503 at once for this long (default 5 s). */
+  /** After a failed wake, requests are answered 503 at once for this long (default 5 s), doubling with each failure in a row (at most 5 min). */
   failBackoffMs?: number;
   holdLimits?: Partial<HoldLimits>;
   /** Resolves trigger plugins for stream wake; without it, functions wake only through the activator. */
@@ -48,6 +50,9 @@ interface Watched {
   lastProbeAt: number;
   /** Woken for a cron tick: not idle before the tick had time to fire, whatever the window says. */
   upUntil?: number;
+  /** Wakes that failed in a row, and until when no stream or cron demand wakes it again. */
+  failedWakes: number;
+  retryAt: number;
 }
 
 /** One function as `status()` and `/status` report it. */
@@ -140,14 +145,18 @@ export class Scaler {
     if (!w || w.createdAt !== status.createdAt || !w.config) {
       if (w?.busy) return;
       const config = await this.options.platform.getConfig?.(status.name);
-      w = { ...w, name: status.name, createdAt: status.createdAt, config, policy: config && scaleToZeroPolicy(config), detector: undefined, lastProbeAt: 0 };
+      w = {
+        ...w, name: status.name, createdAt: status.createdAt, config, policy: config && scaleToZeroPolicy(config), detector: undefined,
+        lastProbeAt: 0, failedWakes: 0, retryAt: 0,
+      };
       this.watched.set(status.name, w);
     }
     this.metrics.zero(w.name, status.state === 'scaledToZero');
-    if (w.busy || !w.policy) return;
+    if (w.busy) return;
+    // Up again (woken by hand, redeployed, even without a policy now): whatever the activator still holds goes to the function.
+    if (status.state !== 'scaledToZero' && w.hold) await this.releaseHold(w, status);
+    if (!w.policy) return;
     if (status.state === 'scaledToZero') return this.atZero(w, status);
-    // Up again (woken by hand, redeployed): whatever the activator still holds goes to the function.
-    if (w.hold) await this.releaseHold(w, status);
     if (status.state === 'ready') await this.watchIdle(w, w.policy, status);
   }
 
@@ -175,7 +184,7 @@ export class Scaler {
     }
     const resolve = this.options.resolveTrigger;
     const probeEvery = this.options.probeIntervalMs ?? 1000;
-    if (!resolve || !w.config || !hasStreamTriggers(w.config) || Date.now() - w.lastProbeAt < probeEvery) return;
+    if (!resolve || !w.config || !hasStreamTriggers(w.config) || Date.now() - w.lastProbeAt < probeEvery || Date.now() < w.retryAt) return;
     w.lastProbeAt = Date.now();
     const demand = await streamDemand(w.config, {
       resolve, logger: this.options.logger, leadMs: this.options.cronLeadMs ?? 5000, signal: this.abort.signal,
@@ -256,6 +265,8 @@ export class Scaler {
       const readyAt = Date.now();
       done.abort();
       this.metrics.wake(w.name, reason, 'ready');
+      w.failedWakes = 0;
+      w.retryAt = 0;
       const hold = w.hold;
       w.hold = undefined;
       w.firstDemandAt = undefined;
@@ -278,8 +289,12 @@ export class Scaler {
       this.metrics.wake(w.name, reason, 'failed');
       w.firstDemandAt = undefined;
       const message = `could not wake function "${w.name}": ${(err as Error).message.split('\n')[0]}`;
-      this.options.logger.warnWith('wake failed', { function: w.name, reason, error: (err as Error).message });
-      w.hold?.failWaiting(message, this.options.failBackoffMs ?? 5000);
+      // A function that keeps failing to start is not restarted in a loop: 5 s, 10 s, 20 s, ... up to 5 min.
+      w.failedWakes += 1;
+      const backoffMs = Math.min(MAX_WAKE_BACKOFF_MS, (this.options.failBackoffMs ?? 5000) * 2 ** (w.failedWakes - 1));
+      w.retryAt = Date.now() + backoffMs;
+      this.options.logger.warnWith('wake failed', { function: w.name, reason, error: (err as Error).message, retryInMs: backoffMs });
+      w.hold?.failWaiting(message, backoffMs);
     }
   }
 
