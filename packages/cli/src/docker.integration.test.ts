@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runNucleon, type CliResult } from './test-helpers/cli-process.js';
+import { CLI, runNucleon, type CliResult, dockerQuietly } from './test-helpers/cli-process.js';
 
 /** `nucleon build` and the docker platform through the built CLI, against the real engine. */
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -16,13 +16,7 @@ const images: string[] = [];
 const functions: string[] = [];
 
 const nucleon = (...args: string[]): Promise<CliResult> => runNucleon(args, { cwd: home, env, timeoutMs: 240_000 });
-const docker = (...args: string[]): string => {
-  try {
-    return execFileSync('docker', args, { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-  } catch {
-    return '';
-  }
-};
+const docker = dockerQuietly;
 
 beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "pnpm -r build" first`);

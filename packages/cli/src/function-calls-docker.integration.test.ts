@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runNucleon, type CliResult } from './test-helpers/cli-process.js';
+import { CLI, runNucleon, type CliResult, dockerQuietly } from './test-helpers/cli-process.js';
 import { CALLEE, functionYaml, PY_CALLER } from './test-helpers/function-call-handlers.js';
 
 // The Python caller/callee pair on the docker platform: images built by the CLI, containers on
@@ -19,13 +19,7 @@ let env: NodeJS.ProcessEnv;
 let callerUrl: string;
 
 const nucleon = (...args: string[]): Promise<CliResult> => runNucleon(args, { cwd: home, env, timeoutMs: 280_000 });
-const docker = (...args: string[]): string => {
-  try {
-    return execFileSync('docker', args, { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-  } catch {
-    return '';
-  }
-};
+const docker = dockerQuietly;
 
 async function deploy(name: string, source: string): Promise<string> {
   await mkdir(join(home, name));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killIfAlive, runNucleon, type CliResult } from './test-helpers/cli-process.js';
+import { killIfAlive, runNucleon, type CliResult, dockerQuietly } from './test-helpers/cli-process.js';
 
 // Scale to zero on the real Docker engine through the built CLI: deploy starts the scaler, the
 // container idles to zero (stopped and kept), 50 concurrent requests wake it and all get their
@@ -17,13 +17,7 @@ const functions: string[] = [];
 const images = new Set<string>();
 
 const nucleon = (...args: string[]): Promise<CliResult> => runNucleon(args, { cwd: home, env, timeoutMs: 240_000 });
-const docker = (...args: string[]): string => {
-  try {
-    return execFileSync('docker', args, { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-  } catch {
-    return '';
-  }
-};
+const docker = dockerQuietly;
 
 beforeAll(async () => {
   execFileSync('bash', [join(ROOT, 'scripts/services/docker.sh'), 'start'], { stdio: 'inherit', timeout: 180_000 });

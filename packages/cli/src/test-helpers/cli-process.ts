@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,5 +88,14 @@ export function processRunning(pid: number): boolean {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').length > 0;
   } catch {
     return false;
+  }
+}
+
+/** `docker ARGS...` on the real engine: its stdout, or '' when it fails (clean-up of what may be gone). */
+export function dockerQuietly(...args: string[]): string {
+  try {
+    return execFileSync('docker', args, { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  } catch {
+    return '';
   }
 }
