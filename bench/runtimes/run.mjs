@@ -13,6 +13,7 @@ import { median } from '../http/lib/report.mjs';
 import { PROCESSOR_MAIN, REPO_ROOT } from '../http/lib/servers.mjs';
 import { runWrk, wrkVersion } from '../http/lib/wrk.mjs';
 import { isClean } from '../http/parse-wrk.mjs';
+import { coldStartReport } from './cold-start.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const env = process.env;
@@ -149,14 +150,17 @@ async function main() {
   const goals = rows.filter((r) => r.goal).map((r) => ({ row: r.name, ratio: results[r.name].ratio, pass: results[r.name].ratio != null && results[r.name].ratio >= GOAL }));
   out.push('', `## Goal check: req/s >= ${GOAL}x of the same-language ceiling`, '', '| runtime | ratio | goal |', '| --- | ---: | --- |');
   for (const g of goals) out.push(`| ${results[g.row].label} | ${g.ratio == null ? '-' : `${g.ratio.toFixed(2)}x`} | ${g.ratio == null ? 'not measured' : g.pass ? 'pass' : 'FAIL'} |`);
+  // Cold start per runtime (Node, Python, Go; Nuclio's processor beside it when NUCLIO_PROCESSOR is set): group `coldstart`.
+  const coldStart = !wanted || wanted.has('coldstart') ? await coldStartReport({ starts: num('BENCH_COLD_STARTS', quick ? 3 : 5) }) : null;
+  if (coldStart) out.push('', coldStart.markdown);
   process.stdout.write(`${out.join('\n')}\n`);
   meta.loadavgAfter = os.loadavg();
   const dir = env.BENCH_RESULTS_DIR ?? join(REPO_ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `runtimes-${started.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ bench: 'runtimes', meta, results, goals }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ bench: 'runtimes', meta, results, goals, coldStart: coldStart?.rows ?? null }, null, 2)}\n`);
   log(`raw results: ${file}`);
-  return Object.values(results).some((r) => r.error) ? 1 : 0;
+  return Object.values(results).some((r) => r.error) || coldStart?.rows.some((r) => r.error && r.side !== 'Nuclio') ? 1 : 0;
 }
 
 main().then((code) => { process.exitCode = code; }, (err) => { log(`error: ${err.stack ?? err}`); process.exitCode = 1; });

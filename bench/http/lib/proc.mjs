@@ -35,14 +35,15 @@ export function get(port, path = '/', { agent = false, timeoutMs = 2000 } = {}) 
 }
 
 /**
- * Spawns a server. `spec.command(ports)` gives {args, env}; ports = {http, admin}.
+ * Spawns a server. `spec.command(ports)` gives {args, env, cwd, executable?}; ports = {http, admin}.
  * Returns a handle with the spawn time (performance.now()) and the child's output tail.
  */
 export function startServer(spec, ports, { nodeFlags = [] } = {}) {
-  const { args, env, cwd } = spec.command(ports);
+  // `executable`: a server that is not a Node script (another project's processor binary).
+  const { args, env, cwd, executable } = spec.command(ports);
   const handle = { spec, ports, output: '', exit: null };
   handle.t0 = performance.now();
-  const child = spawn(process.execPath, [...nodeFlags, ...args], {
+  const child = spawn(executable ?? process.execPath, executable ? args : [...nodeFlags, ...args], {
     cwd,
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,13 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { TriggerAddress } from '@nucleon/core';
 import type { LoopState } from './loop-watchdog.js';
+
+// Not `import { createServer } from 'node:http'`: an ES import of node:http builds a module
+// facade that reads every export, and http.WebSocket & co. are lazy getters loading Node's
+// bundled undici, about 60 ms of a cold start. require() hands back the plain object.
+const { createServer } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 
 export interface AdminServer {
   address(): { host: string; port: number };

@@ -1,8 +1,9 @@
 import { dirname } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import {
   ErrorCodes, createError, isNucleonError, needsDefaultHttpTrigger, validateAttributes, type ConfigProblem, type FunctionConfig, type Logger,
-  type ContextPlatform, type Runtime, type Trigger, type TriggerAddress, type TriggerConfig,
+  type ContextPlatform, type Runtime, type Trigger, type TriggerAddress, type TriggerConfig, type TriggerPlugin,
 } from '@nucleon/core';
 import { startAdminServer, type AdminServer } from './admin-server.js';
 import { createWorkerContext } from './context-factory.js';
@@ -88,14 +89,38 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
   // First, so a handler module that blocks while it loads is caught too.
   const watchdog = options.loopWatchdog && startLoopWatchdog({ ...options.loopWatchdog, functionName: name, logger });
   const addresses = () => triggerAddresses(triggers.map((t) => ({ name: t.name, kind: t.kind, address: t.trigger.address?.() })));
+  const configured = Object.entries(config.spec.triggers).filter(([, t]) => !t.disable);
+  const withDefault = needsDefaultHttpTrigger(config);
+  const entries = withDefault ? [...configured, ['default-http', DEFAULT_TRIGGER] as const] : configured;
+  // The runtime starts first and in the background: a language wrapper (Python, Go) then
+  // boots in its own process, on another core, while this thread loads the trigger plugins
+  // and opens the admin port. A function's first request waits for exactly this start.
+  let runtime: Runtime | undefined;
+  const runtimeStarted = (async () => {
+    const runtimePlugin = await loadPlugin({
+      kind: 'runtime', packageName: runtimePackage(config.spec.runtime), configuredAs: config.spec.runtime,
+      configPath: 'spec.runtime', searchPaths,
+    });
+    runtime = runtimePlugin.create({ function: config, functionDir: options.functionDir, logger: logger.child({ runtime: runtimePlugin.name }) });
+    await runtime.start();
+    return runtime;
+  })();
+  const triggerPlugins = entries.map(([triggerName, triggerConfig]) => loadPlugin({
+    kind: 'trigger', packageName: triggerPackage(triggerConfig.kind), configuredAs: triggerConfig.kind,
+    configPath: `spec.triggers.${triggerName}.kind`, searchPaths,
+  }));
+  // Awaited in order below (the runtime's error first, then each trigger's, as when they
+  // loaded one after another); until then a rejection must not count as unhandled.
+  for (const loading of [runtimeStarted, ...triggerPlugins]) loading.catch(() => undefined);
   const admin: AdminServer = await startAdminServer({
     host: options.adminHost ?? '127.0.0.1', port: options.adminPort ?? 8082, isReady: () => ready,
     metrics: () => metrics.render(), addresses, loop: () => watchdog?.state(),
   }).catch(async (err: unknown) => {
+    await runtimeStarted.catch(() => undefined);
+    await runtime?.stop().catch(() => undefined);
     await watchdog?.stop();
     throw err;
   });
-  let runtime: Runtime | undefined;
 
   const stop = async (deadlineMs = options.drainTimeoutMs ?? 10_000): Promise<void> => {
     ready = false;
@@ -113,32 +138,24 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
   };
 
   try {
-    const runtimePlugin = await loadPlugin({
-      kind: 'runtime', packageName: runtimePackage(config.spec.runtime), configuredAs: config.spec.runtime,
-      configPath: 'spec.runtime', searchPaths,
-    });
-    runtime = runtimePlugin.create({ function: config, functionDir: options.functionDir, logger: logger.child({ runtime: runtimePlugin.name }) });
-    await runtime.start();
-
+    const started = await runtimeStarted;
     const platform = createFunctionCaller({
       env: process.env, callerName: config.metadata.name, defaultTimeoutMs: config.spec.eventTimeoutMs, logger: logger.child({ component: 'calls' }),
     });
-    const configured = Object.entries(config.spec.triggers).filter(([, t]) => !t.disable);
-    const withDefault = needsDefaultHttpTrigger(config);
     if (withDefault) logger.info('no http trigger configured; adding the default HTTP trigger "default-http"');
-    const entries = withDefault ? [...configured, ['default-http', DEFAULT_TRIGGER] as const] : configured;
     let httpOverridden = false;
-    for (const [triggerName, triggerConfig] of entries) {
+    for (const [index, [triggerName, triggerConfig]] of entries.entries()) {
+      const plugin = await triggerPlugins[index]!;
       const isHttp = triggerPackage(triggerConfig.kind) === triggerPackage('http');
       const override = isHttp && !httpOverridden ? listenOverride(options) : isHttp ? defaultHostOverride(options, triggerConfig) : undefined;
       if (isHttp) httpOverridden = true;
-      triggers.push(await startTrigger({ triggerName, triggerConfig, override, config, runtime, metrics, logger, searchPaths, platform }));
+      triggers.push(await startTrigger({ triggerName, triggerConfig, plugin, override, config, runtime: started, metrics, logger, platform }));
     }
     ready = true;
     const http = triggers.map((t) => t.trigger.address?.()).find((a) => a !== undefined);
     logger.infoWith('processor ready', {
       triggers: triggers.map((t) => `${t.name} (${t.kind})`), httpPort: http?.port, adminPort: admin.address().port,
-      addresses: addresses().map((a) => a.url),
+      addresses: addresses().map((a) => a.url), sinceProcessStartMs: Math.round(performance.now()),
     });
   } catch (err) {
     await stop(1000).catch(() => undefined);
@@ -168,15 +185,11 @@ function defaultHostOverride(options: ProcessorOptions, triggerConfig: TriggerCo
 }
 
 async function startTrigger(args: {
-  triggerName: string; triggerConfig: TriggerConfig; override: Record<string, unknown> | undefined; config: FunctionConfig;
-  runtime: Runtime; metrics: ProcessorMetrics; logger: Logger; searchPaths: string[]; platform: ContextPlatform;
+  triggerName: string; triggerConfig: TriggerConfig; plugin: TriggerPlugin; override: Record<string, unknown> | undefined;
+  config: FunctionConfig; runtime: Runtime; metrics: ProcessorMetrics; logger: Logger; platform: ContextPlatform;
 }): Promise<RunningTrigger> {
-  const { triggerName, triggerConfig, config, runtime, metrics, logger, platform } = args;
+  const { triggerName, triggerConfig, plugin, config, runtime, metrics, logger, platform } = args;
   const path = `spec.triggers.${triggerName}`;
-  const plugin = await loadPlugin({
-    kind: 'trigger', packageName: triggerPackage(triggerConfig.kind), configuredAs: triggerConfig.kind,
-    configPath: `${path}.kind`, searchPaths: args.searchPaths,
-  });
   const { attributes, warnings } = validateAttributes(path, plugin.name, plugin.attributes ?? {}, triggerConfig.attributes);
   for (const w of warnings) logger.warnWith('configuration warning', { path: w.path, warning: w.message });
   const numWorkers = triggerConfig.numWorkers ?? plugin.defaultWorkers ?? 1;

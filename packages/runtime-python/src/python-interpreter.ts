@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { isAbsolute } from 'node:path';
 import { createError, ErrorCodes } from '@nucleon/core';
 
 /** The oldest Python the wrapper supports. */
@@ -8,9 +9,16 @@ export const MIN_PYTHON: readonly [number, number] = [3, 9];
 export interface PythonInterpreter {
   command: string;
   version: string;
+  /**
+   * The interpreter binary itself (`sys.executable`), when it said. Launching it instead of
+   * `command` skips a launcher in between: a pyenv shim costs 150-300 ms per start.
+   */
+  executable?: string;
 }
 
-const PROBE = 'import sys; print("%d.%d.%d" % sys.version_info[:3])';
+// Run with -S: the probe needs only `sys`, and site-packages' .pth files can cost more than
+// the interpreter's own start. The second line is absent from very old or fake interpreters.
+const PROBE = 'import sys; print("%d.%d.%d" % sys.version_info[:3]); print(sys.executable)';
 const PROBE_TIMEOUT_MS = 15_000;
 
 /**
@@ -25,15 +33,19 @@ export function interpreterCandidates(runtime: string, override: string | undefi
 }
 
 /** What running an interpreter to read its version gave. */
-export type ProbeResult = { version: string } | { missing: true } | { failed: string };
+export type ProbeResult = { version: string; executable?: string } | { missing: true } | { failed: string };
 
-/** Runs `command` to read its version. */
-export function probeVersion(command: string): Promise<ProbeResult> {
+/**
+ * Runs `command` to read its version and executable. `cwd` should be where the wrapper will
+ * run, so a launcher that picks a version by folder (pyenv's `.python-version`) picks the same.
+ */
+export function probeVersion(command: string, cwd?: string): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    execFile(command, ['-c', PROBE], { timeout: PROBE_TIMEOUT_MS, encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFile(command, ['-S', '-c', PROBE], { timeout: PROBE_TIMEOUT_MS, encoding: 'utf8', cwd }, (error, stdout, stderr) => {
       if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') return resolve({ missing: true });
       if (error) return resolve({ failed: (stderr.trim() || error.message).split('\n')[0]!.slice(0, 500) });
-      resolve({ version: stdout.trim() });
+      const [version = '', executable] = stdout.trim().split('\n').map((line) => line.trim());
+      resolve(executable && isAbsolute(executable) ? { version, executable } : { version });
     });
   });
 }
@@ -48,11 +60,11 @@ function tooOld(version: string): boolean {
  * The first candidate that runs and is Python >= 3.9. Throws NUCLEON_ERR_WRAPPER_START
  * saying what each candidate gave and what to do.
  */
-export async function findInterpreter(candidates: readonly string[]): Promise<PythonInterpreter> {
+export async function findInterpreter(candidates: readonly string[], cwd?: string): Promise<PythonInterpreter> {
   const tried: string[] = [];
   for (const command of candidates) {
-    const result = await probeVersion(command);
-    if ('version' in result && !tooOld(result.version)) return { command, version: result.version };
+    const result = await probeVersion(command, cwd);
+    if ('version' in result && !tooOld(result.version)) return { command, ...result };
     tried.push(`"${command}" ${'missing' in result ? 'is not installed'
       : 'failed' in result ? `failed: ${result.failed}` : `is Python ${result.version}`}`);
   }

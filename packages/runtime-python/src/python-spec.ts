@@ -38,10 +38,10 @@ export function createPythonSpec(env: NodeJS.ProcessEnv = process.env): WrapperR
       if (!existsSync(WRAPPER_SCRIPT)) {
         throw createError(ErrorCodes.WRAPPER_START, `the Python wrapper is missing at ${WRAPPER_SCRIPT}; reinstall @nucleon/runtime-python`);
       }
-      interpreter = await findInterpreter(candidatesFor(options));
+      interpreter = await findInterpreter(candidatesFor(options), options.functionDir);
       const wanted = /^python:(\d+\.\d+)/.exec(options.function.spec.runtime)?.[1];
       const running = interpreter.version.split('.').slice(0, 2).join('.');
-      options.logger.infoWith('python interpreter', { python: interpreter.command, version: interpreter.version, ...(wanted && wanted !== running
+      options.logger.infoWith('python interpreter', { python: interpreter.command, executable: interpreter.executable, version: interpreter.version, ...(wanted && wanted !== running
         ? { note: `spec.runtime asks for ${options.function.spec.runtime}; set NUCLEON_PYTHON to choose another interpreter` } : {}) });
     },
 
@@ -52,7 +52,7 @@ export function createPythonSpec(env: NodeJS.ProcessEnv = process.env): WrapperR
         .flatMap((value) => (value ? value.split(delimiter) : []))
         .filter((path, i, all) => path !== '' && all.indexOf(path) === i);
       return {
-        command: interpreter?.command ?? candidatesFor(options).at(-1)!,
+        command: interpreter?.executable ?? interpreter?.command ?? candidatesFor(options).at(-1)!,
         args: ['-u', WRAPPER_SCRIPT],
         env: {
           // The wrapper's folder first, so `import nuclio_sdk` finds Nucleon's shim.

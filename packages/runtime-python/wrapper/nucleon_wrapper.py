@@ -7,12 +7,13 @@ then serves EVENT frames until TERMINATE or the end of the stream. Stdlib only, 
 
 A plain ``def`` handler runs events one at a time (maxInFlight 1); an ``async def`` handler
 runs up to ASYNC_MAX_IN_FLIGHT events at once on one asyncio loop.
+
+asyncio is imported only where a coroutine is run: it is most of this wrapper's own import
+time, which a function's cold start waits for, and a plain ``def`` handler never needs it.
 """
 
-import asyncio
 import inspect
 import os
-import platform
 import signal
 import socket
 import sys
@@ -94,7 +95,7 @@ class Wrapper(object):
         self.conn.send_json(proto.HELLO, 0, {
             'versions': list(proto.PROTOCOL_VERSIONS),
             'runtime': 'python',
-            'runtimeVersion': platform.python_version(),
+            'runtimeVersion': sys.version.split()[0],  # what platform.python_version() says, without importing it
             'pid': os.getpid(),
             'maxInFlight': ASYNC_MAX_IN_FLIGHT if self.concurrent else 1,
             'batching': True,
@@ -146,6 +147,7 @@ class Wrapper(object):
             self.fatal(nucleon_handler.init_failure(err, self.function_dir))
 
     def run_coroutine(self, awaitable):
+        import asyncio
         if self.loop is None:
             self.loop = asyncio.new_event_loop()
             asyncio.set_event_loop(self.loop)
@@ -222,6 +224,7 @@ class Wrapper(object):
             current_event.reset(token)
 
     def serve_async(self):
+        import asyncio
         loop = self.loop or asyncio.new_event_loop()
         self.loop = loop
         asyncio.set_event_loop(loop)
@@ -295,12 +298,14 @@ class Wrapper(object):
         synchronous code; an async callback runs to its end on the wrapper's loop."""
         result = self.start_hook(kind)
         if result is not None:
+            import asyncio
             try:
                 self.run_coroutine(asyncio.wait_for(result, HOOK_TIMEOUT_S))
             except Exception as err:  # noqa: BLE001
                 self.hook_failed(kind, err)
 
     async def run_hook_async(self, kind):
+        import asyncio
         result = self.start_hook(kind)
         if result is not None:
             try:

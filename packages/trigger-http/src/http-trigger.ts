@@ -1,4 +1,5 @@
-import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { createError, dispatcherOf, ErrorCodes, type Event, type EventCallback, type Logger, type Response, type Trigger, type TriggerCreateOptions, type TriggerInfo } from '@nucleon/core';
@@ -10,6 +11,11 @@ import { EventBatcher } from './event-batcher.js';
 import { readHttpLimits, type HttpLimits } from './http-limits.js';
 import { HttpEvent, hasBody } from './request-event.js';
 import { writeBody } from './response-writer.js';
+
+// Not `import { createServer } from 'node:http'`: an ES import of node:http builds a module
+// facade that reads every export, and http.WebSocket & co. are lazy getters loading Node's
+// bundled undici, about 60 ms of a function's cold start. require() hands back the plain object.
+const { STATUS_CODES, createServer } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 
 type OutgoingHeaders = Record<string, string | number | string[]>;
 
