@@ -59,7 +59,7 @@ describe('Scaler decisions', () => {
     const platform = new FakePlatform();
     platform.add('idle', await metricsServer(idleMetrics), cfg('idle', { minReplicas: 0, scaleToZero: { scaleResources: [{ windowSize: '100ms' }] } }));
     platform.add('busy', await metricsServer(idleMetrics), cfg('busy', {}));
-    const scaler = new Scaler({ platform, logger: noopLogger });
+    const scaler = new Scaler({ platform, logger: noopLogger, intervalMs: 10 });
     await ticks(scaler, 6, 40);
     await scaler.stop();
     expect(platform.scaled).toEqual([['idle', 0]]);
@@ -69,7 +69,7 @@ describe('Scaler decisions', () => {
     let events = 0;
     const platform = new FakePlatform();
     platform.add('live', await metricsServer(() => `nucleon_events_total ${(events += 1)}\n`), cfg('live', { minReplicas: 0, scaleToZero: { scaleResources: [{ windowSize: '100ms' }] } }));
-    const scaler = new Scaler({ platform, logger: noopLogger });
+    const scaler = new Scaler({ platform, logger: noopLogger, intervalMs: 10 });
     await ticks(scaler, 6, 40);
     await scaler.stop();
     expect(platform.scaled).toEqual([]);
@@ -78,7 +78,7 @@ describe('Scaler decisions', () => {
   it('picks up a configuration that could not be read at first (a deploy still under way)', async () => {
     const platform = new FakePlatform();
     platform.add('late', await metricsServer(idleMetrics), undefined);
-    const scaler = new Scaler({ platform, logger: noopLogger });
+    const scaler = new Scaler({ platform, logger: noopLogger, intervalMs: 10 });
     await ticks(scaler, 2, 40);
     platform.configs.set('late', cfg('late', { minReplicas: 0, scaleToZero: { scaleResources: [{ windowSize: '100ms' }] } }));
     await ticks(scaler, 6, 40);

@@ -7,6 +7,8 @@ import { sumMetric } from './metrics-text.js';
 import { ScalerMetrics, type WakeReason } from './scaler-metrics.js';
 import { hasStreamTriggers, streamDemand, type TriggerResolver } from './stream-wake.js';
 
+/** The longest pause between two reads of a running function's metrics (a tenth of its window, at least the tick). */
+const MAX_SCRAPE_INTERVAL_MS = 30_000;
 /** The longest pause between wakes of a function that keeps failing to start. */
 const MAX_WAKE_BACKOFF_MS = 300_000;
 /** How long after a tick it was woken for a cron function is kept up, for the tick to fire and be counted. */
@@ -50,6 +52,9 @@ interface Watched {
   lastProbeAt: number;
   /** Woken for a cron tick: not idle before the tick had time to fire, whatever the window says. */
   upUntil?: number;
+  lastScrapeAt: number;
+  /** The status the last tick saw (its admin port, for the wake's `/live` watch). */
+  lastStatus?: FunctionStatus;
   /** Wakes that failed in a row, and until when no stream or cron demand wakes it again. */
   failedWakes: number;
   retryAt: number;
@@ -147,11 +152,12 @@ export class Scaler {
       const config = await this.options.platform.getConfig?.(status.name);
       w = {
         ...w, name: status.name, createdAt: status.createdAt, config, policy: config && scaleToZeroPolicy(config), detector: undefined,
-        lastProbeAt: 0, failedWakes: 0, retryAt: 0,
+        lastProbeAt: 0, lastScrapeAt: 0, failedWakes: 0, retryAt: 0,
       };
       this.watched.set(status.name, w);
     }
     this.metrics.zero(w.name, status.state === 'scaledToZero');
+    w.lastStatus = status;
     if (w.busy) return;
     // Up again (woken by hand, redeployed, even without a policy now): whatever the activator still holds goes to the function.
     if (status.state !== 'scaledToZero' && w.hold) await this.releaseHold(w, status);
@@ -163,6 +169,10 @@ export class Scaler {
   private async watchIdle(w: Watched, policy: ScaleToZeroPolicy, status: FunctionStatus): Promise<void> {
     const adminPort = status.details?.adminPort;
     if (typeof adminPort !== 'number') return;
+    // A tenth of the window is fine enough to see it pass, and spares a busy function a scrape every tick.
+    const scrapeEveryMs = Math.min(MAX_SCRAPE_INTERVAL_MS, Math.max(this.options.intervalMs ?? 1000, policy.windowMs / 10));
+    if (Date.now() - w.lastScrapeAt < scrapeEveryMs) return;
+    w.lastScrapeAt = Date.now();
     const text = await fetch(`http://${this.host}:${adminPort}/metrics`, { signal: AbortSignal.timeout(2000) })
       .then((res) => (res.ok ? res.text() : undefined), () => undefined);
     if (text === undefined) return;
@@ -256,7 +266,7 @@ export class Scaler {
   private async wake(w: Watched, reason: WakeReason): Promise<void> {
     const firstAt = w.firstDemandAt ?? Date.now();
     const decidedAt = Date.now();
-    const adminPort = await this.options.platform.get(w.name).then((s) => s?.details?.adminPort, () => undefined);
+    const adminPort = w.lastStatus?.details?.adminPort;
     let liveAt: number | undefined;
     const done = new AbortController();
     if (typeof adminPort === 'number') void pollLive(this.host, adminPort, done.signal).then((at) => { liveAt = at; });
