@@ -53,6 +53,8 @@ interface Watched {
   /** Woken for a cron tick: not idle before the tick had time to fire, whatever the window says. */
   upUntil?: number;
   lastScrapeAt: number;
+  /** Why the activator could not hold the port at the last try (logged once). */
+  holdRefused?: string;
   /** The status the last tick saw (its admin port, for the wake's `/live` watch). */
   lastStatus?: FunctionStatus;
   /** Wakes that failed in a row, and until when no stream or cron demand wakes it again. */
@@ -188,8 +190,13 @@ export class Scaler {
     if (!w.hold && status.httpPort !== undefined) {
       const hold = this.newHold(w, status.httpPort, status);
       // The processor is gone, so the port is free (or held by an activator of a scaler that just restarted, with SO_REUSEPORT).
-      await hold.listen().then(() => { w.hold = hold; }, (err: Error) => {
-        this.options.logger.warnWith('activator: cannot hold the function\'s port', { function: w.name, error: err.message });
+      await hold.listen().then(() => {
+        w.hold = hold;
+        w.holdRefused = undefined;
+      }, (err: Error) => {
+        // Said once, not every tick, until the port can be held again.
+        if (w.holdRefused !== err.message) this.options.logger.warnWith('activator: cannot hold the function\'s port', { function: w.name, error: err.message });
+        w.holdRefused = err.message;
       });
     }
     const resolve = this.options.resolveTrigger;
