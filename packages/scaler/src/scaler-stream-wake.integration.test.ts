@@ -2,14 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connect } from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadPlugin, triggerPackage } from '@nucleon/processor';
 import { LocalHarness, zeroable } from './test-support/local-harness.js';
 
-// Stream wake on the real local platform with real sources: a Kafka function at zero wakes on
-// produced records and handles each exactly once; a cron function at zero wakes and fires at
-// its tick. The trigger plugins resolve from the CLI's dependencies, as `nucleon scaler` does.
+// Stream wake on the real local platform with real sources: Kafka and RabbitMQ functions at
+// zero wake on their backlog and handle each message exactly once; a cron function at zero
+// wakes and fires at its tick. The trigger plugins resolve from the CLI's dependencies, as `nucleon scaler` does.
 const harness = new LocalHarness();
 beforeEach(() => harness.setUp());
 afterEach(() => harness.tearDown());
@@ -19,6 +20,7 @@ const resolveTrigger = (kind: string) => loadPlugin({
   kind: 'trigger', packageName: triggerPackage(kind), configuredAs: kind, configPath: 'spec.triggers', searchPaths: [CLI_DIR],
 });
 const BROKER = `127.0.0.1:${process.env.NUCLEON_KAFKA_PORT ?? '9092'}`;
+const RABBIT = 'amqp://guest:guest@127.0.0.1:5672';
 // Each event's body (or the tick's time) on a line of its own, so a second delivery shows.
 const RECORDER = { 'main.js': `const fs = require('node:fs');
 exports.handler = async (context, event) => {
@@ -71,6 +73,33 @@ describe('stream wake on the local platform', () => {
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await admin.disconnect();
   }, 180_000);
+
+  it('a RabbitMQ function at zero wakes on queued messages and handles every one exactly once', async () => {
+    const queue = `s2z-${randomBytes(4).toString('hex')}`;
+    const out = join(harness.home, 'rabbit.out');
+    const dir = await harness.code('jobs', RECORDER);
+    await harness.deploy(zeroable('jobs', '2s', {
+      env: [{ name: 'OUT_FILE', value: out }],
+      triggers: { jobs: { kind: 'rabbit-mq', attributes: { url: RABBIT, queueName: queue } } },
+    }), dir);
+    const scaler = harness.scaler({ resolveTrigger });
+    scaler.start();
+    await harness.waitFor('jobs', 'scaledToZero', 30_000);
+    const connection = await connect(RABBIT);
+    const channel = await connection.createChannel();
+    const sent = Array.from({ length: 20 }, (_, i) => `job-${i}`);
+    for (const body of sent) channel.sendToQueue(queue, Buffer.from(body), { persistent: true });
+    await channel.close();
+    await until('all 20 messages handled', async () => ((await lines(out)).length >= 20 ? true : undefined), 45_000);
+    await harness.waitFor('jobs', 'scaledToZero', 30_000);
+    expect([...(await lines(out))].sort()).toEqual([...sent].sort());
+    expect(await scaler.metrics.registry.metrics()).toMatch(/nucleon_scaler_wakes_total\{function="jobs",reason="stream",result="ready"\} 1/);
+    // Nothing left behind in the queue: every message was acked once.
+    const check = await connection.createChannel();
+    expect((await check.checkQueue(queue)).messageCount).toBe(0);
+    await check.deleteQueue(queue);
+    await connection.close();
+  }, 120_000);
 
   it('a cron function at zero wakes before its tick and fires at it', async () => {
     const out = join(harness.home, 'cron.out');
