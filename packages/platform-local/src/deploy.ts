@@ -15,8 +15,8 @@ import type { FunctionRecord, StateStore } from './state-store.js';
 import { stopProcessor } from './stop-process.js';
 import { startFailure, type PreviousAfterFailure } from './start-failure.js';
 import { supervisorLimits } from './supervisor-options.js';
-import { readRunConfig } from './scale.js';
 import { FAILED_STOP_DEADLINE_MS, startRecorded, SUPERVISOR_READY_WAIT_MS, supervisorSawReady } from './start-recorded.js';
+import { readRunConfig } from './stored-config.js';
 import { waitReady } from './wait-ready.js';
 
 

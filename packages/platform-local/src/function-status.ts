@@ -40,10 +40,7 @@ export async function statusOf(record: FunctionRecord, logFile: string, probeTim
       ...(supervisor?.lastExit ? { lastExit: supervisor.lastExit } : {}),
     },
   };
-  if (record.hasHttpTrigger !== false) {
-    status.url = `http://${clientHost(record.httpHost ?? DEFAULT_HTTP_HOST)}:${record.httpPort}`;
-    status.httpPort = record.httpPort;
-  }
+  setHttpAddress(status, record);
   const addresses = (ready ? await probeAddresses(record.adminPort, probeTimeoutMs) : undefined) ?? recordedAddresses(record, status.url);
   if (addresses) status.addresses = addresses;
   if (state === 'stopped') status.message = `processor (pid ${record.pid}) is not running; see ${logFile}`;
@@ -59,12 +56,16 @@ function zeroStatus(record: FunctionRecord, logFile: string): FunctionStatus {
     message: 'scaled to zero: no processor runs; the scaler wakes it on the next event (nucleon scale NAME --replicas 1 by hand)',
     details: { adminPort: record.adminPort, httpHost: record.httpHost ?? DEFAULT_HTTP_HOST, functionDir: record.functionDir, logFile },
   };
-  if (record.hasHttpTrigger !== false) {
-    status.url = `http://${clientHost(record.httpHost ?? DEFAULT_HTTP_HOST)}:${record.httpPort}`;
-    status.httpPort = record.httpPort;
-    status.addresses = recordedAddresses(record, status.url);
-  }
+  setHttpAddress(status, record);
+  if (status.url) status.addresses = recordedAddresses(record, status.url);
   return status;
+}
+
+/** The recorded HTTP port and its URL, for a function that has an HTTP trigger. */
+function setHttpAddress(status: FunctionStatus, record: FunctionRecord): void {
+  if (record.hasHttpTrigger === false) return;
+  status.url = `http://${clientHost(record.httpHost ?? DEFAULT_HTTP_HOST)}:${record.httpPort}`;
+  status.httpPort = record.httpPort;
 }
 
 function notReadyMessage(record: FunctionRecord, supervisor: SupervisorState | undefined): string {

@@ -7,6 +7,7 @@ export { resolveSettings, resolveStateDir } from './settings.js';
 export type { LocalPlatformSettings, ResolvedSettings } from './settings.js';
 export type { FunctionRecord } from './state-store.js';
 export { PLATFORM_NAME } from './function-status.js';
+export { isPidAlive } from './liveness.js';
 
 /**
  * `@nucleon/platform-local`: deploys each function as a processor on this machine, under a

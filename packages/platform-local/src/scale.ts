@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { createError, ErrorCodes, type FunctionConfig, type ScaleOptions } from '@nucleon/core';
+import { createError, ErrorCodes, type ScaleOptions } from '@nucleon/core';
 import { isOurs } from './liveness.js';
 import { linesFrom, logPosition } from './log-file.js';
 import { withNameLock } from './name-lock.js';
 import type { ResolvedSettings } from './settings.js';
 import { startRecorded } from './start-recorded.js';
+import { readRunConfig } from './stored-config.js';
 import type { FunctionRecord, StateStore } from './state-store.js';
 import { stopProcessor } from './stop-process.js';
 import { startFailure } from './start-failure.js';
@@ -61,10 +60,4 @@ async function wake(store: StateStore, settings: ResolvedSettings, record: Funct
   await store.write(woken);
   options.onProgress?.('ready');
   return woken;
-}
-
-/** The configuration the recorded deployment runs (its run folder's, else the stored one). */
-export async function readRunConfig(store: StateStore, record: FunctionRecord): Promise<FunctionConfig | undefined> {
-  const file = record.runDir ? join(record.runDir, 'function.json') : store.configFile(record.name);
-  return readFile(file, 'utf8').then((text) => JSON.parse(text) as FunctionConfig).catch(() => undefined);
 }

@@ -111,8 +111,7 @@ describe('Scaler decisions', () => {
   });
 
   it('refuses a platform that cannot scale', () => {
-    const platform = new FakePlatform() as Partial<FakePlatform>;
-    delete (platform as { scale?: unknown }).scale;
-    expect(() => new Scaler({ platform: { ...platform, scale: undefined } as unknown as Platform, logger: noopLogger })).toThrow(/cannot scale/);
+    const platform: Platform = { ...new FakePlatform(), scale: undefined } as unknown as Platform;
+    expect(() => new Scaler({ platform, logger: noopLogger })).toThrow(/cannot scale/);
   });
 });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { createError, ErrorCodes, sleep } from '@nucleon/core';
+import { isPidAlive } from '@nucleon/platform-local';
 import { cliPackageDir } from '../package-paths.js';
 import { liveScaler, logFile, scalerDir, type ScalerRecord } from './scaler-files.js';
 const START_TIMEOUT_MS = 10_000;
@@ -39,17 +40,8 @@ export async function stopScaler(platform: string): Promise<ScalerRecord | undef
   if (!live) return undefined;
   process.kill(live.record.pid, 'SIGTERM');
   for (let i = 0; i < 400; i++) {
-    if (!(await liveScaler(platform)) && !alive(live.record.pid)) return live.record;
+    if (!(await liveScaler(platform)) && !isPidAlive(live.record.pid)) return live.record;
     await sleep(50);
   }
   throw createError(ErrorCodes.PLUGIN_FAILED, `the scaler (pid ${live.record.pid}) did not stop within 20 s`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
