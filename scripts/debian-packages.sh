@@ -25,8 +25,9 @@ set -euo pipefail
 #                          store, container runtime, CNI loopback plugin and image registry
 #   openssl curl           the cluster's certificates and its health checks
 #   busybox-static         the cluster's `check` image (a static busybox httpd)
+#   chromium               the dashboard's browser tests and bench/dashboard (headless, playwright-core)
 ALL_PACKAGES=(docker.io rabbitmq-server nats-server mosquitto mono-mcs mono-runtime python3-pip wrk
-  etcd-server containerd runc containernetworking-plugins docker-registry openssl curl busybox-static)
+  etcd-server containerd runc containernetworking-plugins docker-registry openssl curl busybox-static chromium)
 LOCK_WAIT="${NUCLEON_APT_LOCK_WAIT:-600}"
 LOG="${TMPDIR:-/tmp}/nucleon-apt.log"
 
