@@ -73,11 +73,8 @@ describe('dashboard web UI in Chromium', () => {
     await page.click('#code-editor .cm-content');
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Delete');
-    await page.evaluate((text) => {
-      // Typing through CodeMirror would auto-indent; dispatch the text as one change instead.
-      const view = (document.querySelector('#code-editor .cm-content') as unknown as { cmView: { view: { dispatch(s: unknown): void; state: { doc: { length: number } } } } }).cmView.view;
-      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
-    }, code);
+    // insertText arrives as one input, so CodeMirror's auto-indent and bracket closing stay out of it.
+    await page.keyboard.insertText(code);
     await page.screenshot({ path: join(SCREENSHOTS, 'editor.png') });
 
     await page.click('#deploy');

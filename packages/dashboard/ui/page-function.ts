@@ -26,9 +26,10 @@ export function functionPage(root: HTMLElement, fn: FunctionView, isNew: boolean
   const deployState = h('div', { id: 'deploy-state', 'data-testid': 'deploy-state', class: 'deploy-state' }, fn.status.state);
   const formError = h('pre', { id: 'form-error', class: 'error', 'data-testid': 'form-error' });
   const panels = h('div', { id: 'panels' });
+  const title = h('h1', { id: 'fn-title' }, isNew ? 'New function' : fn.metadata.name);
 
   root.replaceChildren(h('section', { class: 'card' },
-    h('div', { class: 'toolbar' }, h('h1', {}, isNew ? 'New function' : fn.metadata.name), h('span', { class: 'muted' }, spec.runtime),
+    h('div', { class: 'toolbar' }, title, h('span', { class: 'muted' }, spec.runtime),
       h('a', { href: '#/functions' }, '← functions')),
     h('div', { class: 'grid' }, field('Name', name), field('Project', project), field('HTTP port', port), field('Workers', workers),
       field('CPU limit', cpu), field('Memory limit', memory)),
@@ -89,7 +90,7 @@ export function functionPage(root: HTMLElement, fn: FunctionView, isNew: boolean
       else await apiJson(`/api/functions/${encodeURIComponent(fnName)}`, { method: 'PUT', json: body });
       if (isNew) history.replaceState(null, '', `#/function/${encodeURIComponent(fnName)}`);
       await followDeployment(fnName);
-      if (isNew) { isNew = false; name.readOnly = true; project.readOnly = true; deployButton.textContent = 'Redeploy'; }
+      if (isNew) { isNew = false; title.textContent = fnName; name.readOnly = true; project.readOnly = true; deployButton.textContent = 'Redeploy'; }
       showPanels(fnName);
     } catch (err) {
       if (!signal.aborted) formError.textContent = (err as Error).message;
