@@ -59,17 +59,22 @@ describe('dashboard web UI in Chromium', () => {
     expect(await page.textContent('#platform')).toContain('local');
 
     await page.click('#new-function');
-    const template = page.locator('[data-testid^="template-"]', { hasText: /hello/ }).filter({ hasText: /node/ }).first();
+    const template = page.locator('#templates-list li').filter({ hasText: /hello/i }).filter({ hasText: /nodejs/ }).first().locator('button');
     await template.click();
     await page.waitForSelector('#code-editor .cm-content');
     await page.fill('#fn-name', NAME);
 
     // Replace the template's code with our own: a reply marker and a log line with a non-ASCII text.
-    const code = `exports.handler = async (context, event) => {
+    // Keep the template's module style (ES module or CommonJS): the runtime loads it as written.
+    const templateCode = (await page.textContent('#code-editor .cm-content')) ?? '';
+    const esm = /\bexport\s/.test(templateCode);
+    const code = `${esm ? 'export async function handler' : 'exports.handler = async function handler'}(context, event) {
   context.logger.info('handled by the edited ünïcode handler');
   return 'edited reply: ' + event.body.toString();
-};
+}
 `;
+    const handlerModule = ((await page.inputValue('#fn-handler')).split(':')[0]) || 'main';
+    await page.fill('#fn-handler', `${handlerModule}:handler`);
     await page.click('#code-editor .cm-content');
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Delete');

@@ -13,6 +13,7 @@ export function functionPage(root: HTMLElement, fn: FunctionView, isNew: boolean
   const source = spec.build?.functionSourceCode ? decodeBase64Utf8(spec.build.functionSourceCode) : '';
 
   const name = h('input', { id: 'fn-name', 'data-testid': 'fn-name', value: fn.metadata.name, readonly: !isNew });
+  const handler = h('input', { id: 'fn-handler', 'data-testid': 'fn-handler', value: spec.handler, placeholder: 'module:function' });
   const project = h('input', { id: 'fn-project', value: fn.metadata.labels?.[PROJECT_LABEL] ?? 'default', readonly: !isNew });
   const env = h('textarea', { id: 'fn-env', rows: 3, placeholder: 'KEY=value, one a line' });
   env.value = (spec.env ?? []).map((e) => `${e.name}=${e.value}`).join('\n');
@@ -31,7 +32,7 @@ export function functionPage(root: HTMLElement, fn: FunctionView, isNew: boolean
   root.replaceChildren(h('section', { class: 'card' },
     h('div', { class: 'toolbar' }, title, h('span', { class: 'muted' }, spec.runtime),
       h('a', { href: '#/functions' }, '← functions')),
-    h('div', { class: 'grid' }, field('Name', name), field('Project', project), field('HTTP port', port), field('Workers', workers),
+    h('div', { class: 'grid' }, field('Name', name), field('Project', project), field('Handler', handler), field('HTTP port', port), field('Workers', workers),
       field('CPU limit', cpu), field('Memory limit', memory)),
     field('Environment', env),
     editorHost,
@@ -51,6 +52,7 @@ export function functionPage(root: HTMLElement, fn: FunctionView, isNew: boolean
     const limits = { ...(cpu.value.trim() ? { cpu: cpu.value.trim() } : {}), ...(memory.value.trim() ? { memory: memory.value.trim() } : {}) };
     const newSpec: FunctionSpec = {
       ...spec,
+      handler: handler.value.trim(),
       build: { ...(spec.build ?? {}), functionSourceCode: encodeBase64Utf8(editor.getText()) },
       triggers,
       env: envLines.pairs.map(([k, v]) => ({ name: k, value: v })),
