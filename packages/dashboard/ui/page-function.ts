@@ -173,10 +173,13 @@ function safeJsonArray(text: string | null): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
+/** One log line: a `{time, level, message, fields}` record (invoke) or a processor JSON line (`msg` and top-level fields). */
 function logLine(line: unknown): HTMLElement {
-  const l = (line && typeof line === 'object' ? line : { message: String(line) }) as { time?: string; level?: string; message?: string; fields?: unknown; msg?: string };
-  const fields = l.fields && typeof l.fields === 'object' && Object.keys(l.fields).length ? ` ${JSON.stringify(l.fields)}` : '';
-  return h('li', { class: `level-${l.level ?? 'info'}` }, h('span', { class: 'muted' }, `${(l.time ?? '').slice(11, 23)} ${l.level ?? ''} `), `${l.message ?? l.msg ?? ''}${fields}`);
+  const record = (line && typeof line === 'object' ? line : { message: String(line) }) as Record<string, unknown>;
+  const { time, level, message, msg, fields, ...rest } = record;
+  const extra = { ...(fields && typeof fields === 'object' ? fields : {}), ...rest };
+  const text = `${String(message ?? msg ?? '')}${Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : ''}`;
+  return h('li', { class: `level-${String(level ?? 'info')}` }, h('span', { class: 'muted' }, `${String(time ?? '').slice(11, 23)} ${String(level ?? '')} `), text);
 }
 
 function metricsPanel(fnName: string, signal: AbortSignal): HTMLElement {
