@@ -12,6 +12,11 @@ export const COMPONENTS = {
   controller: { package: '@nucleon/platform-kubernetes', entry: 'dist/controller-main.js', args: [] as string[] },
   /** The scaler and its activator: the CLI, which holds every built-in trigger for stream wake. */
   scaler: { package: '@nucleon/cli', entry: 'dist/main.js', args: ['scaler', 'run', '--platform', 'kube'] },
+  /**
+   * The dashboard on the Docker platform (`docker run --network host -v /var/run/docker.sock:...`):
+   * it listens on every address of the container, so its token is always required.
+   */
+  dashboard: { package: '@nucleon/cli', entry: 'dist/main.js', args: ['dashboard', '--platform', 'docker', '--host', '0.0.0.0'] },
 } as const;
 export type Component = keyof typeof COMPONENTS;
 

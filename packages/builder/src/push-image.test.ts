@@ -21,4 +21,9 @@ describe('renderComponentDockerfile', () => {
     expect(renderComponentDockerfile('scaler', 'nucleon/base-node:24'))
       .toContain('ENTRYPOINT ["node","/opt/nucleon/scaler/node_modules/@nucleon/cli/dist/main.js","scaler","run","--platform","kube"]');
   });
+
+  it('runs the dashboard through the CLI on the Docker platform, on every address of the container', () => {
+    expect(renderComponentDockerfile('dashboard', 'nucleon/base-node:24'))
+      .toContain('ENTRYPOINT ["node","/opt/nucleon/dashboard/node_modules/@nucleon/cli/dist/main.js","dashboard","--platform","docker","--host","0.0.0.0"]');
+  });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { exitCodeFor, formatError } from './errors.js';
 import { createProgram } from './program.js';
 
-const COMMANDS = ['init', 'run', 'deploy', 'invoke', 'get', 'delete', 'logs', 'export', 'version'];
+const COMMANDS = ['init', 'run', 'deploy', 'invoke', 'get', 'delete', 'logs', 'export', 'dashboard', 'version'];
 
 async function parse(args: string[]): Promise<{ exit: number; out: string; err: string }> {
   let out = '';

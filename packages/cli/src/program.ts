@@ -1,5 +1,6 @@
 import { Command, type OutputConfiguration } from 'commander';
 import { registerBuild } from './commands/build.js';
+import { registerDashboard } from './commands/dashboard.js';
 import { registerDelete } from './commands/delete.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerExport } from './commands/export.js';
@@ -48,6 +49,7 @@ export function createProgram(output?: OutputConfiguration): Command {
   registerLogs(program);
   registerScale(program);
   registerScaler(program);
+  registerDashboard(program);
   registerExport(program);
   registerKube(program);
   registerVersion(program);

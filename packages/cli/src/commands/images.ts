@@ -16,18 +16,24 @@ export function registerImages(program: Command): void {
       const tags = await bootstrapBaseImages({ docker, kinds: opts.kind, force: opts.force === true, progress: (line) => process.stderr.write(`  ${line}\n`) });
       for (const tag of tags) process.stdout.write(`${tag}\n`);
     });
-  for (const component of ['controller', 'scaler'] as const) registerComponentImage(images, component);
+  for (const component of ['controller', 'scaler', 'dashboard'] as const) registerComponentImage(images, component);
 }
 
 const COMPONENT_DESCRIPTIONS = {
   controller: 'the Node base plus @nucleon/platform-kubernetes',
   scaler: 'the Node base plus this CLI and its plugins, running `nucleon scaler run --platform kube`',
+  dashboard: 'the Node base plus this CLI, running `nucleon dashboard --platform docker` on port 8070',
+} as const;
+const COMPONENT_USES = {
+  controller: 'that `nucleon kube install` runs',
+  scaler: 'that `nucleon kube install` runs',
+  dashboard: 'to run with `docker run --network host -v /var/run/docker.sock:/var/run/docker.sock`',
 } as const;
 
-/** `nucleon images controller|scaler [--push registry]`: the images `nucleon kube install` runs. */
-function registerComponentImage(images: Command, component: 'controller' | 'scaler'): void {
+/** `nucleon images controller|scaler|dashboard [--push registry]`: Nucleon's own component images. */
+function registerComponentImage(images: Command, component: keyof typeof COMPONENT_USES): void {
   images.command(component)
-    .description(`build the nucleon/${component} image (${COMPONENT_DESCRIPTIONS[component]}) that \`nucleon kube install\` runs`)
+    .description(`build the nucleon/${component} image (${COMPONENT_DESCRIPTIONS[component]}) ${COMPONENT_USES[component]}`)
     .option('-t, --tag <image>', `image name (default nucleon/${component}:${kubePkg.version})`)
     .option('--push <registry>', `also push it as <registry>/nucleon/${component}:<version> (e.g. 127.0.0.1:5000)`)
     .action(async (opts: { tag?: string; push?: string }) => {
