@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { DashboardCodes, HttpError } from '../http-error.js';
+import { logsHeader, requestLogLines } from '../request-logs.js';
 import type { RouteDeps } from '../route-deps.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-authorization', 'host', 'content-length', 'authorization']);
@@ -21,9 +22,15 @@ export function invocationRoutes(app: FastifyInstance, deps: RouteDeps): void {
       headers[k] = Array.isArray(v) ? v.join(', ') : v;
     }
     const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : (req.body as Buffer | undefined);
+    const level = String(req.headers['x-nuclio-log-level'] ?? 'info');
+    const startedAt = Date.now();
     const res = await fetch(new URL(path.startsWith('/') ? path : `/${path}`, status.url), { method: req.method, headers, body, signal: AbortSignal.timeout(60_000) })
       .catch((err: unknown) => { throw new HttpError(502, `function ${name} unreachable: ${(err as Error).message}`, DashboardCodes.UNREACHABLE); });
     const out = Buffer.from(await res.arrayBuffer());
+    // The processor writes its log asynchronously: a moment for the request's last lines to land.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const lines = level === 'none' ? [] : await requestLogLines(deps.platform, name, level, startedAt, Date.now()).catch(() => []);
+    void reply.header('x-nuclio-logs', logsHeader(lines));
     res.headers.forEach((v, k) => { if (!HOP_BY_HOP.has(k) && k !== 'content-encoding') void reply.header(k, v); });
     return reply.status(res.status).send(out);
   });
