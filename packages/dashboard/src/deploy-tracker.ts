@@ -11,7 +11,9 @@ export interface DeployRecord {
   state: 'running' | 'succeeded' | 'failed';
   startedAt: string;
   error?: string;
+  /** The newest events; `dropped` older ones were let go. */
   events: DeployEvent[];
+  dropped: number;
 }
 
 /** Keeps the newest progress lines only, so a chatty build cannot grow memory without bound. */
@@ -41,7 +43,7 @@ export class DeployTracker {
   /** Claims the name; false when a deploy of it already runs. Synchronous, so two requests cannot both win. */
   begin(name: string): boolean {
     if (this.isRunning(name)) return false;
-    this.#records.set(name, { state: 'running', startedAt: new Date().toISOString(), events: [] });
+    this.#records.set(name, { state: 'running', startedAt: new Date().toISOString(), events: [], dropped: 0 });
     return true;
   }
 
@@ -76,10 +78,14 @@ export class DeployTracker {
   async *follow(name: string, signal?: AbortSignal): AsyncGenerator<DeployEvent> {
     const record = this.#records.get(name);
     if (!record) return;
-    let index = 0;
+    let seen = 0; // events yielded or dropped, counted from the deploy's first
     while (!signal?.aborted) {
-      while (index < record.events.length) {
-        const e = record.events[index++]!;
+      for (;;) {
+        // A slow reader may fall behind the kept window: it skips to the oldest event kept.
+        seen = Math.max(seen, record.dropped);
+        const e = record.events[seen - record.dropped];
+        if (!e) break;
+        seen += 1;
         yield e;
         if (e.type !== 'progress') return;
       }
@@ -99,7 +105,7 @@ export class DeployTracker {
     const r = this.#records.get(name);
     if (!r) return;
     r.events.push(event);
-    if (r.events.length > MAX_EVENTS) r.events.splice(0, r.events.length - MAX_EVENTS);
+    if (r.events.length > MAX_EVENTS) r.dropped += r.events.splice(0, r.events.length - MAX_EVENTS).length;
     this.#emitter.emit(name);
   }
 }

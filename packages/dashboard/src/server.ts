@@ -85,7 +85,10 @@ export async function createDashboardServer(o: DashboardOptions): Promise<Fastif
     if (req.method === 'OPTIONS') {
       return reply.status(403).send({ error: 'cross-origin requests are not allowed', code: 'NUCLEON_ERR_FORBIDDEN' });
     }
-    if (check && req.url.startsWith('/api/') && !check(req.headers.authorization)) {
+    // The matched route's pattern, not the raw URL: a percent-encoded spelling of `/api/...`
+    // routes to the same handler and must not pass unchecked.
+    const path = req.routeOptions.url ?? req.url;
+    if (check && path.startsWith('/api/') && !check(req.headers.authorization)) {
       return reply.status(401).send({ error: 'missing or wrong bearer token', code: DashboardCodes.UNAUTHORIZED });
     }
   });

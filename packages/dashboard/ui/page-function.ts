@@ -216,7 +216,7 @@ function metricsPanel(fnName: string, signal: AbortSignal): HTMLElement {
 function logsPanel(fnName: string, signal: AbortSignal): HTMLElement {
   const list = h('ul', { id: 'logs-list', class: 'logs scroll', 'data-testid': 'logs-list' });
   const note = h('p', { class: 'muted', id: 'logs-note' }, 'following…');
-  void readEventStream(`/api/functions/${encodeURIComponent(fnName)}/logs?follow=1&tail=200`, (e) => {
+  void readEventStream(`/api/functions/${encodeURIComponent(fnName)}/logs?follow=1`, (e) => {
     if (e.event !== 'line') return;
     list.append(logLine(safeJson(e.data) ?? e.data));
     while (list.childElementCount > 500) list.firstElementChild?.remove();

@@ -6,25 +6,20 @@ import { openEventStream } from '../sse.js';
 
 /** A function's log stream (SSE) and its scraped metrics. */
 export function functionLogRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  app.get<{ Params: { name: string }; Querystring: { follow?: string; tail?: string } }>('/api/functions/:name/logs', {
-    schema: { summary: 'Log lines as text/event-stream', querystring: { type: 'object', properties: { follow: { type: 'string' }, tail: { type: 'string' } } } },
+  app.get<{ Params: { name: string }; Querystring: { follow?: string } }>('/api/functions/:name/logs', {
+    schema: { summary: 'Every log line, then (follow=1) new ones, as text/event-stream', querystring: { type: 'object', properties: { follow: { type: 'string' } } } },
   }, async (req, reply) => {
     if (!(await deps.platform.get(req.params.name))) throw new HttpError(404, `function ${req.params.name} not found`, 'NUCLEON_ERR_FUNCTION_NOT_FOUND');
-    const tail = Math.max(0, Math.min(10_000, Number(req.query.tail ?? 200) || 200));
     const follow = req.query.follow === '1' || req.query.follow === 'true';
     const stream = openEventStream(req, reply);
-    const backlog: string[] = [];
     try {
-      // Lines before the end of the backlog are held so only the last `tail` are sent.
       for await (const line of deps.platform.logs(req.params.name, { follow, signal: stream.signal })) {
         if (stream.signal.aborted) break;
         stream.send('line', line);
-        backlog.push(line);
       }
     } catch (err) {
       if (!stream.signal.aborted) stream.send('error', JSON.stringify({ error: (err as Error).message }));
     }
-    void tail;
     stream.end();
   });
 
