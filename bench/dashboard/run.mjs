@@ -84,13 +84,13 @@ try {
   try {
     for (let i = 0; i < PAGE_LOADS; i += 1) {
       const context = await browser.newContext();
-      await context.addInitScript((token) => sessionStorage.setItem('nucleon-token', token), TOKEN);
+      await context.addInitScript((token) => sessionStorage.setItem('nucleon.token', token), TOKEN);
       const page = await context.newPage();
       const sizes = [];
       page.on('requestfinished', (request) => sizes.push(request.sizes().then((s) => ({ url: request.url(), bytes: s.responseBodySize + s.responseHeadersSize }))));
       const start = performance.now();
-      await page.goto(`${base}/`);
-      await page.waitForSelector('[data-testid="function-row"]', { timeout: 30_000 });
+      await page.goto(`${base}/#/functions`);
+      await page.waitForSelector('[data-testid^="function-row-"]', { timeout: 30_000 });
       loads.push(performance.now() - start);
       const all = await Promise.all(sizes);
       bytes = { js: all.filter((s) => s.url.endsWith('.js')).reduce((n, s) => n + s.bytes, 0), all: all.reduce((n, s) => n + s.bytes, 0) };

@@ -1,10 +1,10 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FunctionConfig } from '@nucleon/core';
 import { HttpError } from './http-error.js';
 
 const EXTENSIONS: Array<[RegExp, string]> = [
-  [/^nodejs/, '.js'], [/^python/, '.py'], [/^golang/, '.go'], [/^shell/, '.sh'], [/^dotnetcore/, '.cs'],
+  [/^nodejs/, '.js'], [/^typescript/, '.ts'], [/^python/, '.py'], [/^golang/, '.go'], [/^shell/, '.sh'], [/^dotnetcore/, '.cs'],
 ];
 
 /** `stateDir/functions/<name>`. */
@@ -33,11 +33,11 @@ export async function writeSourceFolder(stateDir: string, config: FunctionConfig
   const file = handlerFileName(config.spec.runtime, config.spec.handler);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, file), source);
-  if (config.spec.runtime.startsWith('nodejs')) {
+  if (config.spec.runtime.startsWith('nodejs') || config.spec.runtime.startsWith('typescript')) {
     const type = /^\s*(import|export)\s/m.test(source) ? 'module' : 'commonjs';
     await writeFile(join(dir, 'package.json'), `${JSON.stringify({ type })}\n`);
   }
-  if (config.spec.runtime.startsWith('shell')) await import('node:fs/promises').then((fs) => fs.chmod(join(dir, file), 0o755));
+  if (config.spec.runtime.startsWith('shell')) await chmod(join(dir, file), 0o755);
   await writeFile(join(dir, 'function.yaml'), `${JSON.stringify(config, null, 2)}\n`);
   return dir;
 }
