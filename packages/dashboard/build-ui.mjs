@@ -1,7 +1,8 @@
 // Bundles the web UI (ui/) into dist/ui: one minified ES module with CodeMirror inside, the
 // HTML and CSS beside it. Nothing is fetched from a CDN at run time.
 import { build } from 'esbuild';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,3 +20,9 @@ await build({
   logLevel: 'warning',
 });
 for (const file of ['index.html', 'style.css']) await copyFile(join(here, 'ui', file), join(out, file));
+// Compressed once here, served as they are (@fastify/static preCompressed): no compression per request.
+for (const file of ['app.js', 'index.html', 'style.css']) {
+  const bytes = await readFile(join(out, file));
+  await writeFile(join(out, `${file}.gz`), gzipSync(bytes, { level: 9 }));
+  await writeFile(join(out, `${file}.br`), brotliCompressSync(bytes));
+}

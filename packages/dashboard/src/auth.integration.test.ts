@@ -51,6 +51,10 @@ describe('dashboard auth', () => {
   it('serves the UI and /healthz without a token, and refuses a cross-origin preflight', async () => {
     expect((await call('/healthz')).status).toBe(200);
     expect(await (await call('/')).text()).toContain('<script type="module"');
+    // The bundle goes out compressed (built once, not per request): under the 300 KB goal.
+    const app = await call('/app.js', { headers: { 'accept-encoding': 'gzip' } });
+    expect(app.headers.get('content-encoding')).toBe('gzip');
+    expect(Number(app.headers.get('content-length'))).toBeLessThan(300 * 1024);
     expect((await call('/api/functions', { method: 'OPTIONS' })).status).toBe(403);
   });
 });

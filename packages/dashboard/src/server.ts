@@ -104,7 +104,10 @@ export async function createDashboardServer(o: DashboardOptions): Promise<Fastif
   await app.register(async (raw) => invocationRoutes(raw, deps));
 
   const root = uiRoot();
-  if (root) await app.register(fastifyStatic, { root, prefix: '/', index: 'index.html', wildcard: true });
-  else app.get('/', async (_req, reply) => reply.type('text/plain').send('the dashboard UI is not built (run the package build)'));
+  if (root) {
+    // `index` is not resolved for pre-compressed files: `/` is named explicitly.
+    await app.register(fastifyStatic, { root, prefix: '/', index: false, wildcard: true, preCompressed: true });
+    app.get('/', async (_req, reply) => reply.sendFile('index.html'));
+  } else app.get('/', async (_req, reply) => reply.type('text/plain').send('the dashboard UI is not built (run the package build)'));
   return app;
 }
